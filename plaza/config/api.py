@@ -1,0 +1,90 @@
+"""The JSON API at /api/v1/: every app's router, and the one error shape for all errors.
+
+Every error body is ``{"error": {"code", "message", "fields": {field: [messages]}}}``.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from plaza.core.api import error_body
+from plaza.core.errors import PlazaError
+
+api = NinjaAPI(
+    title="Plaza API",
+    version="1",
+    description="Shops, catalog, local stock, carts, checkout and orders. See docs/api.md.",
+    urls_namespace="api-1",
+)
+
+
+def _field_name(location: tuple) -> str:
+    parts = [str(part) for part in location if part not in ("body", "query", "path", "form", "payload")]
+    return ".".join(parts) or "body"
+
+
+@api.exception_handler(NinjaValidationError)
+def on_validation_error(request, exc: NinjaValidationError):
+    fields: dict[str, list[str]] = {}
+    for error in exc.errors:
+        fields.setdefault(_field_name(tuple(error.get("loc", ()))), []).append(error.get("msg", "invalid"))
+    return api.create_response(
+        request, error_body("invalid", "Some fields are not valid.", fields), status=422
+    )
+
+
+@api.exception_handler(PlazaError)
+def on_plaza_error(request, exc: PlazaError):
+    return api.create_response(request, error_body(exc.code, exc.message, exc.fields), status=exc.status_code)
+
+
+@api.exception_handler(DjangoValidationError)
+def on_django_validation_error(request, exc: DjangoValidationError):
+    fields = exc.message_dict if hasattr(exc, "error_dict") else {"body": exc.messages}
+    return api.create_response(request, error_body("invalid", "Some fields are not valid.", fields), status=422)
+
+
+@api.exception_handler(AuthenticationError)
+def on_authentication_error(request, exc):
+    return api.create_response(request, error_body("unauthorized", "Sign in or send a valid API token."), status=401)
+
+
+@api.exception_handler(PermissionDenied)
+def on_permission_denied(request, exc):
+    return api.create_response(request, error_body("forbidden", str(exc) or "Not allowed."), status=403)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return api.create_response(request, error_body("not_found", "Not found."), status=404)
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc: HttpError):
+    return api.create_response(request, error_body("error", str(exc)), status=exc.status_code)
+
+
+def _mount_routers() -> None:
+    from plaza.accounts.api import router as accounts
+    from plaza.catalog.api import router as catalog
+    from plaza.checkout.api import router as checkout
+    from plaza.inventory.api import router as inventory
+    from plaza.orders.api import router as orders
+    from plaza.payments.api import router as payments
+    from plaza.search.api import router as search
+    from plaza.shops.api import router as shops
+
+    api.add_router("/accounts", accounts)
+    api.add_router("/shops", shops)
+    api.add_router("/catalog", catalog)
+    api.add_router("/inventory", inventory)
+    api.add_router("/cart", checkout)
+    api.add_router("/orders", orders)
+    api.add_router("/payments", payments)
+    api.add_router("/search", search)
+
+
+_mount_routers()

@@ -1,0 +1,213 @@
+"""Plaza settings: one module, driven by environment variables.
+
+The embedded default (no variables set) runs on SQLite, an in-memory channel layer,
+the database task backend and local-memory cache. ``DATABASE_URL`` and ``REDIS_URL``
+switch to the scale-out profile (PostgreSQL, Redis channel layer and cache).
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+VAR_DIR = Path(os.environ.get("PLAZA_VAR_DIR", BASE_DIR / "var"))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+DEBUG = env_bool("PLAZA_DEBUG", True)
+SECRET_KEY = os.environ.get("PLAZA_SECRET_KEY", "plaza-insecure-development-key-change-me")
+ALLOWED_HOSTS = os.environ.get("PLAZA_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+CSRF_TRUSTED_ORIGINS = [
+    origin for origin in os.environ.get("PLAZA_CSRF_TRUSTED_ORIGINS", "").split(",") if origin
+]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django.contrib.sites",
+    "allauth",
+    "allauth.account",
+    "django_htmx",
+    "channels",
+    "django_tasks",
+    "django_tasks_db",
+    "plaza.core",
+    "plaza.accounts",
+    "plaza.shops",
+    "plaza.catalog",
+    "plaza.inventory",
+    "plaza.checkout",
+    "plaza.orders",
+    "plaza.payments",
+    "plaza.search",
+    "plaza.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+]
+
+ROOT_URLCONF = "plaza.config.urls"
+ASGI_APPLICATION = "plaza.config.asgi.application"
+WSGI_APPLICATION = None
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "plaza.web.context_processors.plaza",
+            ],
+        },
+    },
+]
+
+# --- database -------------------------------------------------------------------------
+SQLITE_PATH = Path(os.environ.get("PLAZA_SQLITE_PATH", VAR_DIR / "plaza.sqlite3"))
+if os.environ.get("DATABASE_URL"):
+    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": SQLITE_PATH,
+            "OPTIONS": {
+                # WAL lets readers run beside the single writer; IMMEDIATE takes the write
+                # lock at BEGIN so two writers queue instead of deadlocking on upgrade.
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 30,
+            },
+            # A file, not an in-memory database: concurrency tests need real connections.
+            "TEST": {"NAME": str(VAR_DIR / "test_plaza.sqlite3")},
+        }
+    }
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
+
+# --- redis: channel layer and cache ---------------------------------------------------
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": os.environ.get("PLAZA_REDIS_PREFIX", "plaza")},
+        }
+    }
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("PLAZA_REDIS_PREFIX", "plaza"),
+        }
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- background tasks -----------------------------------------------------------------
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("PLAZA_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+
+# --- accounts (django-allauth) --------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+SITE_ID = 1
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = os.environ.get("PLAZA_EMAIL_VERIFICATION", "optional")
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_LOGOUT_ON_GET = False
+LOGIN_REDIRECT_URL = "/"
+LOGIN_URL = "/accounts/login/"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+# --- e-mail ---------------------------------------------------------------------------
+EMAIL_BACKEND = os.environ.get("PLAZA_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("PLAZA_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("PLAZA_EMAIL_PORT", "25"))
+DEFAULT_FROM_EMAIL = os.environ.get("PLAZA_FROM_EMAIL", "Plaza <no-reply@plaza.localhost>")
+
+# --- static and media -----------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "staticfiles"
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(os.environ.get("PLAZA_MEDIA_ROOT", VAR_DIR / "media"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Serve app static files straight from their folders: no collectstatic step to forget.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# --- locale ---------------------------------------------------------------------------
+LANGUAGE_CODE = "en"
+TIME_ZONE = os.environ.get("PLAZA_TIME_ZONE", "Europe/Paris")
+USE_I18N = True
+USE_TZ = True
+
+# --- Plaza ----------------------------------------------------------------------------
+PLAZA_DEFAULT_CURRENCY = os.environ.get("PLAZA_DEFAULT_CURRENCY", "EUR")
+# The demo town: where "near me" starts before the browser shares a position.
+PLAZA_DEFAULT_LOCATION = {
+    "name": os.environ.get("PLAZA_TOWN_NAME", "Lyon"),
+    "latitude": float(os.environ.get("PLAZA_TOWN_LATITUDE", "45.7640")),
+    "longitude": float(os.environ.get("PLAZA_TOWN_LONGITUDE", "4.8357")),
+}
+PLAZA_PAYMENT_PROVIDERS = {
+    "pay_at_pickup": "plaza.payments.providers.pay_at_pickup.PayAtPickupProvider",
+    "test_card": "plaza.payments.providers.test_card.TestCardProvider",
+}
+# An unpaid order keeps its stock reserved this long before the reservation lapses.
+PLAZA_PAYMENT_HOLD_MINUTES = int(os.environ.get("PLAZA_PAYMENT_HOLD_MINUTES", "15"))
+PLAZA_MAX_IMAGE_BYTES = 5 * 1024 * 1024
+PLAZA_MAX_CSV_BYTES = 20 * 1024 * 1024
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("PLAZA_LOG_LEVEL", "WARNING")},
+}

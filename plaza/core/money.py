@@ -1,0 +1,52 @@
+"""Money is a Decimal amount with an explicit ISO 4217 currency; never a float."""
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+CENT = Decimal("0.01")
+
+
+def quantize(amount: Decimal) -> Decimal:
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Money:
+    amount: Decimal
+    currency: str
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.amount, Decimal):
+            raise TypeError("Money amount must be a Decimal")
+        if len(self.currency) != 3:
+            raise ValueError("currency must be an ISO 4217 code")
+
+    def _same(self, other: "Money") -> None:
+        if other.currency != self.currency:
+            raise ValueError(f"cannot combine {self.currency} and {other.currency}")
+
+    def __add__(self, other: "Money") -> "Money":
+        self._same(other)
+        return Money(self.amount + other.amount, self.currency)
+
+    def __sub__(self, other: "Money") -> "Money":
+        self._same(other)
+        return Money(self.amount - other.amount, self.currency)
+
+    def __mul__(self, factor: int) -> "Money":
+        if not isinstance(factor, int):
+            raise TypeError("Money can only be multiplied by an integer quantity")
+        return Money(self.amount * factor, self.currency)
+
+    def quantized(self) -> "Money":
+        return Money(quantize(self.amount), self.currency)
+
+    def __str__(self) -> str:
+        return f"{quantize(self.amount)} {self.currency}"
+
+
+def tax_included(gross: Decimal, rate_percent: Decimal) -> Decimal:
+    """The tax contained in a tax-inclusive ``gross`` amount, rounded to the cent."""
+    if not rate_percent:
+        return Decimal("0.00")
+    return quantize(gross * rate_percent / (Decimal(100) + rate_percent))

@@ -1,0 +1,102 @@
+"""The transactional outbox: how apps react to each other without importing each other.
+
+A service calls :func:`record_event` inside its transaction. After commit, a delivery
+task runs every subscriber registered for the topic (``@subscriber("order.placed")``
+in an app's ``subscribers.py``). If the process dies between commit and delivery the
+event row is still pending, and ``manage.py deliver_outbox`` (run by the worker at
+start) picks it up.
+"""
+
+import fnmatch
+import logging
+from collections.abc import Callable
+from importlib import import_module
+
+from django.apps import apps
+from django.db import transaction
+from django.utils import timezone
+
+from plaza.core.models import OutboxEvent
+
+logger = logging.getLogger(__name__)
+
+Handler = Callable[[OutboxEvent], None]
+_subscribers: list[tuple[str, Handler]] = []
+MAX_ATTEMPTS = 10
+
+
+def subscriber(pattern: str) -> Callable[[Handler], Handler]:
+    """Register a handler for topics matching ``pattern`` (shell-style, e.g. ``order.*``)."""
+
+    def register(handler: Handler) -> Handler:
+        _subscribers.append((pattern, handler))
+        return handler
+
+    return register
+
+
+def autodiscover_subscribers() -> None:
+    for config in apps.get_app_configs():
+        if config.name.startswith("plaza."):
+            try:
+                import_module(f"{config.name}.subscribers")
+            except ModuleNotFoundError as error:
+                if error.name != f"{config.name}.subscribers":
+                    raise
+
+
+def handlers_for(topic: str) -> list[Handler]:
+    return [handler for pattern, handler in _subscribers if fnmatch.fnmatchcase(topic, pattern)]
+
+
+def record_event(topic: str, payload: dict) -> OutboxEvent:
+    """Write an event row in the caller's transaction and schedule its delivery after commit."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("record_event must be called inside the transaction that makes the change")
+    event = OutboxEvent.objects.create(topic=topic, payload=payload)
+    transaction.on_commit(lambda: _schedule_delivery(event.pk))
+    return event
+
+
+def _schedule_delivery(event_id: int) -> None:
+    from plaza.core.tasks import deliver_outbox_event
+
+    try:
+        deliver_outbox_event.enqueue(event_id)
+    except Exception:  # the event row is durable; the sweep delivers it later
+        logger.exception("could not enqueue delivery of outbox event %s", event_id)
+
+
+def deliver(event_id: int) -> bool:
+    """Run the subscribers of one pending event. Returns True once it is delivered."""
+    with transaction.atomic():
+        event = (
+            OutboxEvent.objects.select_for_update()
+            .filter(pk=event_id, delivered_at__isnull=True)
+            .first()
+        )
+        if event is None:
+            return True
+        event.attempts += 1
+        try:
+            for handler in handlers_for(event.topic):
+                with transaction.atomic():
+                    handler(event)
+        except Exception as error:
+            logger.exception("subscriber failed for %s", event)
+            event.last_error = repr(error)[:2000]
+            event.save(update_fields=["attempts", "last_error"])
+            return False
+        event.delivered_at = timezone.now()
+        event.save(update_fields=["attempts", "delivered_at", "last_error"])
+        return True
+
+
+def deliver_pending(limit: int = 500) -> int:
+    """Deliver events left pending (crash, failed enqueue, failed subscriber)."""
+    pending = list(
+        OutboxEvent.objects.filter(delivered_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
+        .order_by("id")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return sum(1 for event_id in pending if deliver(event_id))

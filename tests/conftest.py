@@ -1,0 +1,43 @@
+import pytest
+from django.test import Client
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def user_factory(db):
+    from plaza.accounts.models import User
+
+    counter = {"n": 0}
+
+    def make(email: str | None = None, password: str = "correct-horse-battery", **extra) -> User:
+        counter["n"] += 1
+        return User.objects.create_user(email=email or f"user{counter['n']}@example.com", password=password, **extra)
+
+    return make
+
+
+@pytest.fixture
+def api_client():
+    return Client(enforce_csrf_checks=False)
+
+
+class TokenClient(Client):
+    """A test client that authenticates to the API with a personal token."""
+
+    def __init__(self, token: str):
+        super().__init__(HTTP_AUTHORIZATION=f"Bearer {token}")
+
+
+@pytest.fixture
+def token_client_for(db):
+    from plaza.accounts.services import create_api_token
+
+    def make(user) -> TokenClient:
+        _, raw = create_api_token(user=user, name="tests")
+        return TokenClient(raw)
+
+    return make

@@ -4,7 +4,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh test
 bash scripts/chromium.sh
-export PLAZA_TASK_BACKEND=django_tasks.backends.immediate.ImmediateBackend
 workers=${PLAZA_TEST_WORKERS:-2}
 pytest=(.venv/bin/python -m pytest -p xdist -n "$workers" "$@")
 

@@ -3,8 +3,10 @@ from django.test import Client
 
 
 @pytest.fixture(autouse=True)
-def _media_root(settings, tmp_path):
+def _isolated_settings(settings, tmp_path):
+    """Uploads go to a temporary folder; background tasks run inline, right after commit."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 @pytest.fixture

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "plaza.orders",
     "plaza.payments",
     "plaza.search",
+    "plaza.storefront",
     "plaza.web",
 ]
 

@@ -45,7 +45,8 @@ class MovementReason(models.TextChoices):
     DAMAGED = "damaged", "Damaged or lost"
     COUNT = "count", "Stock count"
     IMPORT = "import", "Catalog import"
-    SALE = "sale", "Sold (order fulfilled)"
+    SALE = "sale", "Sold (order placed)"
+    RESTOCK = "restock", "Restocked (order cancelled)"
     RETURN = "return", "Returned"
 
 
@@ -69,7 +70,12 @@ class StockMovement(models.Model):
 
 
 class Reservation(models.Model):
-    """Units of a stock row held for an order line until it is fulfilled or released."""
+    """Units held for an order line while its payment is pending.
+
+    When the payment goes through, the reservation becomes a sale (on-hand quantity goes
+    down, a SALE movement is logged, the row is deleted); when it fails or lapses, the
+    units are released.
+    """
 
     stock = models.ForeignKey(Stock, on_delete=models.PROTECT, related_name="reservations")
     order_line = models.ForeignKey("orders.OrderLine", on_delete=models.CASCADE, related_name="reservations")

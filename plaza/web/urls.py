@@ -1,9 +1,19 @@
-from django.urls import path
+"""The web app's URL map: each app owns the pages under its prefix."""
+
+from django.urls import include, path
 
 from plaza.web import views
 
-app_name = "web"
+merchant_shop = "merchant/<slug:shop_slug>/"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", include("plaza.storefront.urls")),
+    path("search/", include("plaza.search.urls")),
+    path("cart/", include("plaza.checkout.urls")),
+    path("orders/", include("plaza.orders.urls")),
+    path("merchant/", include("plaza.shops.urls")),
+    path(merchant_shop + "catalog/", include("plaza.catalog.urls")),
+    path(merchant_shop + "stock/", include("plaza.inventory.urls")),
+    path(merchant_shop + "orders/", include("plaza.orders.merchant_urls")),
+    path("healthz", views.healthz, name="healthz"),
 ]

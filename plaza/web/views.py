@@ -1,8 +1,12 @@
+from django.db import connection
+from django.http import JsonResponse
 from django.shortcuts import render
 
 
-def home(request):
-    return render(request, "web/home.html")
+def healthz(request):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
 
 
 def not_found(request, exception=None):
@@ -10,7 +14,8 @@ def not_found(request, exception=None):
 
 
 def forbidden(request, exception=None):
-    return render(request, "web/error.html", {"title": "Not allowed", "message": "You do not have access to this page."}, status=403)
+    message = str(exception) if exception and str(exception) else "You do not have access to this page."
+    return render(request, "web/error.html", {"title": "Not allowed", "message": message}, status=403)
 
 
 def server_error(request):

@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.sites",
+    # Before allauth so that plaza/web/templates/ overrides its layout.
+    "plaza.web",
     "allauth",
     "allauth.account",
     "django_htmx",
@@ -55,7 +57,6 @@ INSTALLED_APPS = [
     "plaza.payments",
     "plaza.search",
     "plaza.storefront",
-    "plaza.web",
 ]
 
 MIDDLEWARE = [

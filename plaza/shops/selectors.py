@@ -1,0 +1,199 @@
+"""Reads for shop pages and the API, and opening-hours logic.
+
+Opening hours are wall-clock times in the town's time zone (settings.TIME_ZONE): a shop
+that opens at 9:00 opens at 9:00 local time in winter and in summer. An interval never
+crosses midnight (the database refuses ``closes <= opens``).
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.utils import timezone
+
+from plaza.shops.models import HoursException, Location, OpeningHours, Shop, ShopMembership, Weekday
+
+# How far ahead next_change looks for an opening (covers a long holiday closure).
+NEXT_CHANGE_HORIZON_DAYS = 21
+
+
+def local_zone() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def _local(at: datetime | None) -> datetime:
+    at = at or timezone.now()
+    if timezone.is_naive(at):
+        return at.replace(tzinfo=local_zone())
+    return at.astimezone(local_zone())
+
+
+def _exceptions_by_date(location: Location) -> dict[date, HoursException]:
+    return {exception.date: exception for exception in location.hours_exceptions.all()}
+
+
+def _weekly_by_day(location: Location) -> dict[int, list[tuple[time, time]]]:
+    days: dict[int, list[tuple[time, time]]] = {}
+    for hours in location.opening_hours.all():
+        days.setdefault(hours.weekday, []).append((hours.opens, hours.closes))
+    for intervals in days.values():
+        intervals.sort()
+    return days
+
+
+def _intervals_on(day: date, weekly: dict[int, list[tuple[time, time]]], exceptions: dict[date, HoursException]):
+    exception = exceptions.get(day)
+    if exception is None:
+        return weekly.get(day.weekday(), [])
+    if exception.is_closed or exception.opens is None or exception.closes is None:
+        return []
+    return [(exception.opens, exception.closes)]
+
+
+def is_open(location: Location, at: datetime | None = None) -> bool:
+    """Whether ``location`` is open at ``at`` (default: now).
+
+    Uses prefetched ``opening_hours`` and ``hours_exceptions`` when the caller loaded them.
+    """
+    local = _local(at)
+    clock = local.time().replace(tzinfo=None)
+    intervals = _intervals_on(local.date(), _weekly_by_day(location), _exceptions_by_date(location))
+    return any(opens <= clock < closes for opens, closes in intervals)
+
+
+def open_location_ids(at: datetime | None = None) -> set[int]:
+    """Ids of every location open at ``at`` (default: now), in two queries whatever the data."""
+    local = _local(at)
+    day, clock = local.date(), local.time().replace(tzinfo=None)
+    by_weekly_hours = OpeningHours.objects.filter(weekday=day.weekday(), opens__lte=clock, closes__gt=clock).exclude(
+        Exists(HoursException.objects.filter(location_id=OuterRef("location_id"), date=day))
+    )
+    by_exception = HoursException.objects.filter(date=day, is_closed=False, opens__lte=clock, closes__gt=clock)
+    return set(by_weekly_hours.values_list("location_id", flat=True)) | set(
+        by_exception.values_list("location_id", flat=True)
+    )
+
+
+@dataclass(frozen=True)
+class HoursChange:
+    """The next time a location opens or closes, and how to say it."""
+
+    opens: bool
+    at: datetime
+    label: str
+
+
+def _clock_label(moment: time) -> str:
+    return f"{moment.hour}:{moment.minute:02d}"
+
+
+def _change_label(opens: bool, moment: datetime, now: datetime) -> str:
+    verb = "Opens" if opens else "Closes"
+    days_ahead = (moment.date() - now.date()).days
+    if days_ahead == 0:
+        when = ""
+    elif days_ahead == 1:
+        when = " tomorrow"
+    elif days_ahead < 7:
+        when = f" {moment:%A}"
+    else:
+        when = f" on {moment.day} {moment:%b}"
+    return f"{verb}{when} at {_clock_label(moment.time())}"
+
+
+def next_change(location: Location, at: datetime | None = None) -> HoursChange | None:
+    """When the location next opens (if closed) or closes (if open), or None if it does not.
+
+    Back-to-back intervals (12:00–14:00 then 14:00–19:00) count as one opening.
+    """
+    now = _local(at)
+    zone = local_zone()
+    weekly, exceptions = _weekly_by_day(location), _exceptions_by_date(location)
+    periods: list[tuple[datetime, datetime]] = []
+    for offset in range(NEXT_CHANGE_HORIZON_DAYS + 1):
+        day = now.date() + timedelta(days=offset)
+        for opens, closes in _intervals_on(day, weekly, exceptions):
+            start = datetime.combine(day, opens, tzinfo=zone)
+            end = datetime.combine(day, closes, tzinfo=zone)
+            if periods and start <= periods[-1][1]:
+                periods[-1] = (periods[-1][0], max(end, periods[-1][1]))
+            else:
+                periods.append((start, end))
+    for start, end in periods:
+        if start <= now < end:
+            return HoursChange(opens=False, at=end, label=_change_label(False, end, now))
+        if start > now:
+            return HoursChange(opens=True, at=start, label=_change_label(True, start, now))
+    return None
+
+
+@dataclass(frozen=True)
+class DaySchedule:
+    weekday: int
+    name: str
+    intervals: list[tuple[time, time]]
+
+    @property
+    def label(self) -> str:
+        if not self.intervals:
+            return "Closed"
+        return ", ".join(f"{_clock_label(opens)}–{_clock_label(closes)}" for opens, closes in self.intervals)
+
+
+def week_schedule(location: Location) -> list[DaySchedule]:
+    """Monday to Sunday, each with its opening intervals in order (empty: closed)."""
+    weekly = _weekly_by_day(location)
+    return [DaySchedule(day.value, day.label, weekly.get(day.value, [])) for day in Weekday]
+
+
+def upcoming_exceptions(location: Location, today: date | None = None) -> list[HoursException]:
+    today = today or timezone.localdate()
+    return [exception for exception in location.hours_exceptions.all() if exception.date >= today]
+
+
+def _locations_with_hours(today: date) -> Prefetch:
+    return Prefetch(
+        "locations",
+        queryset=Location.objects.prefetch_related(
+            "opening_hours",
+            Prefetch("hours_exceptions", queryset=HoursException.objects.filter(date__gte=today)),
+        ),
+    )
+
+
+def public_shops(*, kind: str | None = None) -> QuerySet[Shop]:
+    shops = Shop.objects.filter(is_active=True).order_by("name", "id")
+    if kind:
+        shops = shops.filter(kind=kind)
+    return shops
+
+
+def shop_detail(slug: str, *, today: date | None = None) -> Shop | None:
+    """A shop with its locations, their weekly hours and upcoming exceptions, in 4 queries."""
+    today = today or timezone.localdate()
+    return Shop.objects.prefetch_related(_locations_with_hours(today)).filter(slug=slug).first()
+
+
+def location_with_hours(location_id: int, *, shop: Shop, today: date | None = None) -> Location | None:
+    today = today or timezone.localdate()
+    return (
+        Location.objects.filter(shop=shop, pk=location_id)
+        .prefetch_related(
+            "opening_hours", Prefetch("hours_exceptions", queryset=HoursException.objects.filter(date__gte=today))
+        )
+        .first()
+    )
+
+
+def shops_of_user(user) -> QuerySet[Shop]:
+    """The shops ``user`` is a member of, each annotated with ``member_role``."""
+    if not getattr(user, "is_authenticated", False):
+        return Shop.objects.none()
+    role = ShopMembership.objects.filter(shop=OuterRef("pk"), user=user).values("role")[:1]
+    return Shop.objects.filter(memberships__user=user).annotate(member_role=role).order_by("name", "id")
+
+
+def team_of_shop(shop: Shop) -> QuerySet[ShopMembership]:
+    return shop.memberships.select_related("user").order_by("role", "user__email")

@@ -1,9 +1,10 @@
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 
-from plaza.shops.models import Shop
+from plaza.shops.models import Location, Shop
 
 MAX_OPTIONS = 3
 
@@ -132,3 +133,54 @@ class Variant(models.Model):
     @property
     def currency(self) -> str:
         return self.product.shop.currency
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class ImportJob(models.Model):
+    """One upload of a Shopify product CSV and the report of its background import.
+
+    ``errors`` and ``warnings`` are lists of ``{"line", "handle", "field", "message"}``;
+    ``line`` is the CSV line number (the header is line 1), or null for the whole file.
+    """
+
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="import_jobs")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    file = models.FileField(upload_to="imports/%Y/%m/")
+    original_name = models.CharField(max_length=255, blank=True)
+    # Where "Variant Inventory Qty" lands; null when the shop has no location (stock skipped).
+    location = models.ForeignKey(Location, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField(max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
+    total_products = models.PositiveIntegerField(default=0)
+    processed_products = models.PositiveIntegerField(default=0)
+    created_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    failed_count = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    warnings = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"import #{self.pk} of {self.shop} ({self.status})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (ImportStatus.DONE, ImportStatus.FAILED)
+
+    @property
+    def progress_percent(self) -> int:
+        if self.is_finished:
+            return 100
+        if not self.total_products:
+            return 0
+        return min(100, self.processed_products * 100 // self.total_products)

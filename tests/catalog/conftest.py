@@ -1,0 +1,45 @@
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from plaza.shops.models import StaffRole
+from tests.factories import LocationFactory, MembershipFactory, ShopFactory, UserFactory
+
+SAMPLE_CSV = Path("/work/shared/data/shopify/product_template.csv")
+
+
+@pytest.fixture
+def shop(db):
+    return ShopFactory()
+
+
+@pytest.fixture
+def owner(shop):
+    return MembershipFactory(shop=shop, role=StaffRole.OWNER).user
+
+
+@pytest.fixture
+def staff(shop):
+    return MembershipFactory(shop=shop, role=StaffRole.STAFF).user
+
+
+@pytest.fixture
+def stranger(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def location(shop):
+    return LocationFactory(shop=shop)
+
+
+@pytest.fixture
+def sample_csv() -> bytes:
+    return SAMPLE_CSV.read_bytes()
+
+
+def csv_upload(data: bytes | str, name: str = "products.csv") -> SimpleUploadedFile:
+    if isinstance(data, str):
+        data = data.encode()
+    return SimpleUploadedFile(name, data, content_type="text/csv")

@@ -112,7 +112,7 @@ class ShopDetailOut(ShopOut):
     phone: str
     website: str
     tax_rate_percent: Decimal
-    locations: list[LocationOut]
+    locations: list[LocationOut] = Field(alias="location_views")
 
 
 class ShopIn(Schema):
@@ -231,17 +231,11 @@ def _location_out(location: Location, shop: Shop, now) -> dict:
     }
 
 
-def _shop_detail_out(shop: Shop) -> dict:
+def _shop_detail_out(shop: Shop) -> Shop:
+    """``shop`` (from selectors.shop_detail) with each location's hours and status worked out."""
     now = timezone.now()
-    data = ShopOut.from_orm(shop).dict()
-    data.update(
-        email=shop.email,
-        phone=shop.phone,
-        website=shop.website,
-        tax_rate_percent=shop.tax_rate_percent,
-        locations=[_location_out(location, shop, now) for location in shop.locations.all()],
-    )
-    return data
+    shop.location_views = [_location_out(location, shop, now) for location in shop.locations.all()]
+    return shop
 
 
 def _shop(slug: str) -> Shop:

@@ -1,5 +1,117 @@
+"""The shopper's pages: home near me, shop page, product page (and its live stock)."""
+
+from django.core.paginator import Paginator
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from plaza.catalog.models import Product
+from plaza.search.selectors import SearchFilters, Sort, search_products
+from plaza.shops.models import Shop
+from plaza.storefront import selectors
+from plaza.storefront.position import shopper_position
+from plaza.storefront import presenters
+
+HOME_SHOPS = 8
+HOME_PRODUCTS = 12
+SHOP_PAGE_SIZE = 24
 
 
+def _place_context(request, position, problem) -> dict:
+    return {"position": position, "place_problem": problem, "places": selectors.gazetteer()}
+
+
+@require_GET
 def home(request):
-    return render(request, "storefront/home.html")
+    position, problem = shopper_position(request)
+    at = timezone.now()
+    shops = selectors.nearby_shops(position, at=at)
+    products = search_products(
+        SearchFilters(position=position, at=at, in_stock=True, distance_km=selectors.NEARBY_KM, sort=Sort.DISTANCE),
+        limit=HOME_PRODUCTS,
+        facets=False,
+    )
+    return render(
+        request,
+        "storefront/home.html",
+        {
+            **_place_context(request, position, problem),
+            "shops": shops[:HOME_SHOPS],
+            "shop_count": len(shops),
+            "open_count": sum(1 for entry in shops if entry.open_location),
+            "products": products,
+            "categories": selectors.popular_categories(),
+            "nearby_km": selectors.NEARBY_KM,
+        },
+    )
+
+
+@require_GET
+def shop_detail(request, slug: str):
+    try:
+        shop = selectors.shop_for_page(slug)
+    except Shop.DoesNotExist:
+        raise Http404("No such shop.") from None
+    position, problem = shopper_position(request)
+    at = timezone.now()
+    locations = selectors.nearby_locations(position, radius_km=None, at=at, shop=shop)
+    category = request.GET.get("category", "")[:160]
+    page = Paginator(selectors.shop_products(shop, category_slug=category), SHOP_PAGE_SIZE).get_page(request.GET.get("page"))
+    template = "storefront/_shop_products.html" if request.htmx else "storefront/shop.html"
+    return render(
+        request,
+        template,
+        {
+            **_place_context(request, position, problem),
+            "shop": shop,
+            "locations": [(item, presenters.week_schedule(item.location, at)) for item in locations],
+            "open_now": any(item.status.is_open for item in locations),
+            "categories": selectors.shop_categories(shop),
+            "category": category,
+            "page": page,
+        },
+    )
+
+
+def _product_or_404(slug: str, handle: str) -> Product:
+    try:
+        return selectors.product_for_page(slug, handle)
+    except Product.DoesNotExist:
+        raise Http404("No such product.") from None
+
+
+@require_GET
+def product_detail(request, slug: str, handle: str):
+    product = _product_or_404(slug, handle)
+    position, problem = shopper_position(request)
+    stock = selectors.product_stock(product, position, timezone.now())
+    variant = presenters.initial_variant(product, stock)
+    poll_url = reverse("storefront:product-stock", args=[slug, handle])
+    return render(
+        request,
+        "storefront/product.html",
+        {
+            **_place_context(request, position, problem),
+            "product": product,
+            "shop": product.shop,
+            "initial_variant": variant,
+            "stock_lines": [presenters.stock_line(row, variant.pk if variant else None) for row in stock],
+            "page_data": presenters.product_page_data(product, stock, poll_url=poll_url),
+            "json_ld": presenters.product_json_ld(request, product, stock),
+        },
+    )
+
+
+@require_GET
+def product_stock(request, slug: str, handle: str):
+    """Units available per variant and location: what the product page polls without a socket."""
+    try:
+        product_id = selectors.published_products().values_list("pk", flat=True).get(shop__slug=slug, handle=handle)
+    except Product.DoesNotExist:
+        raise Http404("No such product.") from None
+    availability = selectors.product_availability(product_id)
+    return JsonResponse(
+        {"product_id": product_id, "stock": {str(v): {str(l): n for l, n in per.items()} for v, per in availability.items()}}
+    )

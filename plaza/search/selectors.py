@@ -1,0 +1,301 @@
+"""Product and shop search: text, filters, facets, sorting and pagination.
+
+One entry point per kind (:func:`search_products`, :func:`search_shops`) used by both the
+web page and the API, so the two always agree. Each runs a fixed number of queries.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+
+from plaza.catalog.models import Product
+from plaza.search.backends import backend, search_terms
+from plaza.shops.models import Location, Shop, ShopKind
+from plaza.storefront import selectors as storefront
+from plaza.storefront.geo import Position
+
+PAGE_SIZE = 20
+MAX_PAGE_SIZE = 50
+MAX_OFFSET = 10_000
+MAX_DISTANCE_KM = storefront.MAX_RADIUS_KM
+MAX_PRICE = Decimal("1000000000")
+PRICE_BANDS: list[tuple[Decimal, Decimal | None]] = [
+    (Decimal("0"), Decimal("10")),
+    (Decimal("10"), Decimal("25")),
+    (Decimal("25"), Decimal("50")),
+    (Decimal("50"), Decimal("100")),
+    (Decimal("100"), None),
+]
+CATEGORY_FACET_LIMIT = 12
+
+
+class Sort:
+    RELEVANCE = "relevance"
+    DISTANCE = "distance"
+    PRICE = "price"
+    PRICE_DESC = "-price"
+    CHOICES = [(RELEVANCE, "Best match"), (DISTANCE, "Nearest"), (PRICE, "Price: low to high"), (PRICE_DESC, "Price: high to low")]
+    VALUES = [value for value, _ in CHOICES]
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    position: Position
+    at: datetime
+    q: str = ""
+    category: str = ""
+    min_price: Decimal | None = None
+    max_price: Decimal | None = None
+    distance_km: float | None = None
+    in_stock: bool = False
+    open_now: bool = False
+    sort: str = Sort.RELEVANCE
+    shop_kind: str = ""
+
+    @property
+    def terms(self) -> list[str]:
+        return search_terms(self.q)
+
+    @property
+    def effective_sort(self) -> str:
+        """Relevance needs words; without any, nearest first."""
+        if self.sort == Sort.RELEVANCE and not self.terms:
+            return Sort.DISTANCE
+        return self.sort
+
+
+@dataclass
+class ProductHit:
+    product: Product
+    distance_km: float | None
+
+
+@dataclass
+class Facet:
+    value: str
+    label: str
+    count: int
+    selected: bool = False
+    min_price: Decimal | None = None
+    max_price: Decimal | None = None
+
+
+@dataclass
+class ProductResults:
+    count: int
+    hits: list[ProductHit]
+    categories: list[Facet] = field(default_factory=list)
+    price_bands: list[Facet] = field(default_factory=list)
+
+
+class _Geography:
+    """Distances and opening status of the locations that matter to one search, computed once."""
+
+    def __init__(self, filters: SearchFilters):
+        radius = min(filters.distance_km or MAX_DISTANCE_KM, MAX_DISTANCE_KM)
+        self.locations = storefront.nearby_locations(filters.position, radius_km=radius, at=filters.at)
+        self.shops = storefront.shops_from_locations(self.locations)
+        self.shop_distance = {entry.shop.pk: entry.distance_km for entry in self.shops}
+        stock_radius = filters.distance_km or storefront.NEARBY_KM
+        self.stock_location_ids = [item.location.pk for item in self.locations if item.distance_km <= stock_radius]
+        self._open_location_ids: set[int] | None = None
+        self._at = filters.at
+        self._radius_limited = filters.distance_km is not None
+
+    def open_shops(self) -> QuerySet:
+        """Shops with a location open now (within the distance filter, when there is one)."""
+        if self._open_location_ids is None:
+            self._open_location_ids = storefront.open_location_ids(self._at)
+            if self._radius_limited:
+                self._open_location_ids &= {item.location.pk for item in self.locations}
+        return Location.objects.filter(pk__in=list(self._open_location_ids)).values("shop_id")
+
+    def open_stock_location_ids(self) -> list[int]:
+        return [item.location.pk for item in self.locations if item.status.is_open and item.location.pk in self.stock_location_ids]
+
+
+def _product_queryset(filters: SearchFilters, geo: _Geography, *, skip: frozenset[str] = frozenset()) -> QuerySet:
+    """The filtered products; ``skip`` leaves out the filters a facet counts across."""
+    products = storefront.published_products()
+    if filters.terms:
+        products = backend().match(products, filters.terms)
+    if filters.category and "category" not in skip:
+        products = products.filter(Q(category__slug=filters.category) | Q(category__parent__slug=filters.category))
+    if "price" not in skip:
+        if filters.min_price is not None:
+            products = products.filter(min_price__gte=filters.min_price)
+        if filters.max_price is not None:
+            products = products.filter(min_price__lte=filters.max_price)
+    if filters.distance_km is not None:
+        products = products.filter(shop_id__in=list(geo.shop_distance))
+    if filters.in_stock:
+        products = products.filter(storefront.in_stock_at(geo.stock_location_ids))
+    if filters.open_now:
+        if filters.in_stock:
+            products = products.filter(storefront.in_stock_at(geo.open_stock_location_ids()))
+        else:
+            products = products.filter(shop_id__in=geo.open_shops())
+    return products
+
+
+def _category_facets(filters: SearchFilters, geo: _Geography) -> list[Facet]:
+    rows = (
+        _product_queryset(filters, geo, skip=frozenset({"category"}))
+        .filter(category__isnull=False)
+        .values("category__slug", "category__name")
+        .annotate(count=Count("pk", distinct=True))
+        .order_by("-count", "category__name")[:CATEGORY_FACET_LIMIT]
+    )
+    return [
+        Facet(row["category__slug"], row["category__name"], row["count"], selected=row["category__slug"] == filters.category)
+        for row in rows
+    ]
+
+
+def _band_label(low: Decimal, high: Decimal | None) -> str:
+    return f"{low:.0f}+" if high is None else f"{low:.0f}–{high:.0f}"
+
+
+def _price_facets(filters: SearchFilters, geo: _Geography) -> list[Facet]:
+    products = _product_queryset(filters, geo, skip=frozenset({"price"}))
+    counts = products.aggregate(
+        **{
+            f"band{index}": Count(
+                "pk", distinct=True, filter=Q(min_price__gte=low) & (Q(min_price__lt=high) if high is not None else Q())
+            )
+            for index, (low, high) in enumerate(PRICE_BANDS)
+        }
+    )
+    return [
+        Facet(
+            f"band{index}",
+            _band_label(low, high),
+            counts[f"band{index}"],
+            selected=filters.min_price == low and filters.max_price == high,
+            min_price=low,
+            max_price=high,
+        )
+        for index, (low, high) in enumerate(PRICE_BANDS)
+    ]
+
+
+def _page_by_distance(products: QuerySet, geo: _Geography, offset: int, limit: int) -> list[Product]:
+    """Nearest shop first, without sorting every product by a computed distance in SQL.
+
+    Count the matches per shop (one grouped query), walk the shops nearest first to find
+    which of them the page spans, then fetch just those shops' products.
+    """
+    per_shop = dict(products.order_by().values_list("shop_id").annotate(count=Count("pk", distinct=True)))
+    ordered_shops = sorted(per_shop, key=lambda shop_id: (geo.shop_distance.get(shop_id, float("inf")), shop_id))
+    skipped, page_shops, skip_within = 0, [], 0
+    for shop_id in ordered_shops:
+        count = per_shop[shop_id]
+        if skipped + count <= offset and not page_shops:
+            skipped += count
+            continue
+        if not page_shops:
+            skip_within = offset - skipped
+        page_shops.append(shop_id)
+        if sum(per_shop[pk] for pk in page_shops) - skip_within >= limit:
+            break
+    if not page_shops:
+        return []
+    rank = Case(*[When(shop_id=shop_id, then=Value(index)) for index, shop_id in enumerate(page_shops)], output_field=IntegerField())
+    page = products.filter(shop_id__in=page_shops).annotate(shop_rank=rank).order_by("shop_rank", "min_price", "title", "pk")
+    return list(storefront.with_card_data(page)[skip_within : skip_within + limit])
+
+
+def search_products(
+    filters: SearchFilters, *, offset: int = 0, limit: int = PAGE_SIZE, facets: bool = True
+) -> ProductResults:
+    offset = max(0, min(offset, MAX_OFFSET))
+    limit = max(1, min(limit, MAX_PAGE_SIZE))
+    geo = _Geography(filters)
+    products = _product_queryset(filters, geo)
+    count = products.count()
+    sort = filters.effective_sort
+    if sort == Sort.DISTANCE:
+        page = _page_by_distance(products, geo, offset, limit) if count > offset else []
+    else:
+        ordering = {
+            Sort.RELEVANCE: ("-relevance", "pk"),
+            Sort.PRICE: ("min_price", "pk"),
+            Sort.PRICE_DESC: ("-min_price", "pk"),
+        }[sort]
+        page = list(storefront.with_card_data(products.order_by(*ordering))[offset : offset + limit]) if count > offset else []
+    return ProductResults(
+        count=count,
+        hits=[ProductHit(product, geo.shop_distance.get(product.shop_id)) for product in page],
+        categories=_category_facets(filters, geo) if facets else [],
+        price_bands=_price_facets(filters, geo) if facets else [],
+    )
+
+
+# --- shops ----------------------------------------------------------------------------
+
+
+@dataclass
+class ShopHit:
+    shop: Shop
+    distance_km: float | None = None
+    status: storefront.OpeningStatus | None = None
+
+
+@dataclass
+class ShopResults:
+    count: int
+    hits: list[ShopHit]
+    kinds: list[Facet] = field(default_factory=list)
+
+
+def _shop_queryset(filters: SearchFilters, geo: _Geography, *, skip_kind: bool = False) -> QuerySet:
+    shops = Shop.objects.filter(is_active=True)
+    for term in filters.terms:
+        shops = shops.filter(Q(name__icontains=term) | Q(description__icontains=term) | Q(kind__in=_kinds_named(term)))
+    if filters.shop_kind and not skip_kind:
+        shops = shops.filter(kind=filters.shop_kind)
+    if filters.category:
+        shops = shops.filter(
+            Exists(
+                storefront.published_products().filter(
+                    Q(category__slug=filters.category) | Q(category__parent__slug=filters.category), shop=OuterRef("pk")
+                )
+            )
+        )
+    if filters.distance_km is not None:
+        shops = shops.filter(pk__in=list(geo.shop_distance))
+    if filters.open_now:
+        shops = shops.filter(pk__in=geo.open_shops())
+    return shops
+
+
+def _kinds_named(term: str) -> list[str]:
+    return [value for value, label in ShopKind.choices if term in label.casefold() or term == value]
+
+
+def search_shops(filters: SearchFilters, *, offset: int = 0, limit: int = PAGE_SIZE) -> ShopResults:
+    """Shops by name, description or kind; nearest first (or by name when no distance is known)."""
+    offset = max(0, min(offset, MAX_OFFSET))
+    limit = max(1, min(limit, MAX_PAGE_SIZE))
+    geo = _Geography(filters)
+    matching = list(_shop_queryset(filters, geo).order_by("name", "pk").values_list("pk", flat=True))
+    if filters.effective_sort in (Sort.DISTANCE, Sort.RELEVANCE):
+        matching.sort(key=lambda pk: geo.shop_distance.get(pk, float("inf")))
+    page_ids = matching[offset : offset + limit]
+    nearby = {entry.shop.pk: ShopHit(entry.shop, entry.distance_km, entry.status) for entry in geo.shops}
+    far = Shop.objects.in_bulk([pk for pk in page_ids if pk not in nearby])
+    kinds = (
+        _shop_queryset(filters, geo, skip_kind=True).order_by().values("kind").annotate(count=Count("pk", distinct=True))
+    )
+    labels = dict(ShopKind.choices)
+    return ShopResults(
+        count=len(matching),
+        hits=[nearby.get(pk) or ShopHit(far[pk]) for pk in page_ids],
+        kinds=sorted(
+            (Facet(row["kind"], labels.get(row["kind"], row["kind"]), row["count"], row["kind"] == filters.shop_kind) for row in kinds),
+            key=lambda facet: (-facet.count, facet.label),
+        ),
+    )
+

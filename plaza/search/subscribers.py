@@ -1,0 +1,18 @@
+"""Reactions that keep the search index in step with the catalog and the shops."""
+
+from plaza.core.outbox import subscriber
+from plaza.search import services
+
+
+@subscriber("product.*")
+def reindex_product(event) -> None:
+    product_id = event.payload.get("product_id")
+    if product_id is not None:
+        services.index_products([product_id])
+
+
+@subscriber("shop.*")
+def reindex_shop(event) -> None:
+    shop_id = event.payload.get("shop_id")
+    if shop_id is not None:
+        services.index_shop(shop_id)

@@ -1,0 +1,312 @@
+"""Reads for the shopper's pages: what is near, what is open, what is in stock.
+
+Every function here runs a fixed number of queries whatever the number of shops,
+locations or products involved (tests/storefront/test_query_counts.py holds us to it).
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q
+from django.utils import timezone
+
+from plaza.catalog.models import Category, Product, ProductImage, ProductStatus, Variant
+from plaza.inventory.models import Stock
+from plaza.shops.models import HoursException, Location, OpeningHours, Shop
+from plaza.storefront.geo import Position, bounding_box, distance_km
+
+NEARBY_KM = 10.0
+# Beyond this, distance no longer orders results; it only labels them.
+MAX_RADIUS_KM = 100.0
+GAZETTEER_LIMIT = 200
+
+
+# --- opening hours -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OpeningStatus:
+    is_open: bool
+    label: str
+
+
+def _intervals_on(location: Location, day) -> list[tuple]:
+    """Opening intervals of ``day`` from the location's prefetched hours and exceptions."""
+    for exception in location.hours_exceptions.all():
+        if exception.date == day:
+            if exception.is_closed or not (exception.opens and exception.closes):
+                return []
+            return [(exception.opens, exception.closes)]
+    return [(hours.opens, hours.closes) for hours in location.opening_hours.all() if hours.weekday == day.weekday()]
+
+
+def opening_status(location: Location, at: datetime) -> OpeningStatus:
+    """Open now and until when, or when it opens next (within a week)."""
+    local = timezone.localtime(at)
+    today, now = local.date(), local.time()
+    for opens, closes in sorted(_intervals_on(location, today)):
+        if opens <= now < closes:
+            return OpeningStatus(True, f"Open until {closes:%H:%M}")
+        if now < opens:
+            return OpeningStatus(False, f"Opens at {opens:%H:%M}")
+    for ahead in range(1, 8):
+        day = today + timedelta(days=ahead)
+        intervals = sorted(_intervals_on(location, day))
+        if intervals:
+            when = "tomorrow" if ahead == 1 else f"{day:%A}"
+            return OpeningStatus(False, f"Opens {when} at {intervals[0][0]:%H:%M}")
+    return OpeningStatus(False, "Closed")
+
+
+def with_hours(locations, at: datetime):
+    """Prefetch what :func:`opening_status` needs: weekly hours and the coming week's exceptions."""
+    today = timezone.localtime(at).date()
+    return locations.prefetch_related(
+        "opening_hours",
+        Prefetch("hours_exceptions", queryset=HoursException.objects.filter(date__range=(today, today + timedelta(days=7)))),
+    )
+
+
+def open_location_ids(at: datetime) -> set[int]:
+    """Locations open at ``at``, in two queries."""
+    local = timezone.localtime(at)
+    today, now = local.date(), local.time()
+    exceptions = HoursException.objects.filter(date=today)
+    by_hours = set(
+        OpeningHours.objects.filter(weekday=today.weekday(), opens__lte=now, closes__gt=now)
+        .exclude(location__in=exceptions.values("location"))
+        .values_list("location_id", flat=True)
+    )
+    by_exception = set(
+        exceptions.filter(is_closed=False, opens__lte=now, closes__gt=now).values_list("location_id", flat=True)
+    )
+    return by_hours | by_exception
+
+
+# --- near me -------------------------------------------------------------------------
+
+
+@dataclass
+class NearbyLocation:
+    location: Location
+    distance_km: float
+    status: OpeningStatus
+
+
+def nearby_locations(
+    position: Position, *, radius_km: float | None, at: datetime, shop: Shop | None = None
+) -> list[NearbyLocation]:
+    """Locations of active shops within ``radius_km`` (None: any distance), nearest first, with their status."""
+    candidates = Location.objects.filter(shop__is_active=True).select_related("shop")
+    if radius_km is not None:
+        min_lat, max_lat, min_lng, max_lng = bounding_box(position.latitude, position.longitude, radius_km)
+        candidates = candidates.filter(latitude__range=(min_lat, max_lat), longitude__range=(min_lng, max_lng))
+    if shop is not None:
+        candidates = candidates.filter(shop=shop)
+    nearby = []
+    for location in with_hours(candidates, at):
+        km = distance_km(position.latitude, position.longitude, location.latitude, location.longitude)
+        if radius_km is None or km <= radius_km:
+            nearby.append(NearbyLocation(location, km, opening_status(location, at)))
+    nearby.sort(key=lambda item: (item.distance_km, item.location.pk))
+    return nearby
+
+
+@dataclass
+class NearbyShop:
+    shop: Shop
+    distance_km: float
+    nearest: NearbyLocation
+    open_location: NearbyLocation | None = None
+    location_count: int = 0
+
+    @property
+    def status(self) -> OpeningStatus:
+        return (self.open_location or self.nearest).status
+
+
+def shops_from_locations(locations: list[NearbyLocation]) -> list[NearbyShop]:
+    """One entry per shop, nearest first, remembering its nearest open location."""
+    shops: dict[int, NearbyShop] = {}
+    for item in locations:
+        entry = shops.get(item.location.shop_id)
+        if entry is None:
+            entry = shops[item.location.shop_id] = NearbyShop(item.location.shop, item.distance_km, item)
+        entry.location_count += 1
+        if entry.open_location is None and item.status.is_open:
+            entry.open_location = item
+    return list(shops.values())
+
+
+def nearby_shops(position: Position, *, at: datetime, radius_km: float = NEARBY_KM, open_now: bool = False) -> list[NearbyShop]:
+    shops = shops_from_locations(nearby_locations(position, radius_km=radius_km, at=at))
+    if open_now:
+        shops = [entry for entry in shops if entry.open_location]
+    return shops
+
+
+# --- places ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Place:
+    label: str
+    latitude: float
+    longitude: float
+    postcode: str = ""
+
+
+def gazetteer() -> list[Place]:
+    """The places a shopper can type: each postcode of the town's shops, then each city.
+
+    A place sits at the centre of the shop locations it covers.
+    """
+    rows = list(
+        Location.objects.filter(shop__is_active=True)
+        .exclude(postcode="", city="")
+        .values("postcode", "city")
+        .annotate(latitude=Avg("latitude"), longitude=Avg("longitude"))
+        .order_by("postcode", "city")[:GAZETTEER_LIMIT]
+    )
+    places = [
+        Place(" ".join(part for part in (row["postcode"], row["city"]) if part), row["latitude"], row["longitude"], row["postcode"])
+        for row in rows
+    ]
+    cities: dict[str, list[dict]] = {}
+    for row in rows:
+        if row["city"]:
+            cities.setdefault(row["city"], []).append(row)
+    for city, city_rows in sorted(cities.items()):
+        places.append(
+            Place(
+                city,
+                sum(row["latitude"] for row in city_rows) / len(city_rows),
+                sum(row["longitude"] for row in city_rows) / len(city_rows),
+            )
+        )
+    return places
+
+
+def find_place(text: str) -> Place | None:
+    """The place a typed text names: a postcode, a city or "postcode city"; else the first prefix match."""
+    wanted = " ".join(str(text).split()).casefold()[:120]
+    if not wanted:
+        return None
+    places = gazetteer()
+    for place in places:
+        if wanted in (place.label.casefold(), place.postcode.casefold()):
+            return place
+    return next((place for place in places if place.label.casefold().startswith(wanted)), None)
+
+
+# --- catalog for shoppers -------------------------------------------------------------
+
+
+def with_card_data(products):
+    """What a product card shows: shop, category and images, in two extra queries at most."""
+    return products.select_related("shop", "category").prefetch_related(
+        Prefetch("images", queryset=ProductImage.objects.order_by("position", "id"), to_attr="ordered_images")
+    )
+
+
+def published_products():
+    return Product.objects.filter(status=ProductStatus.PUBLISHED, shop__is_active=True)
+
+
+def in_stock_at(location_ids) -> Exists:
+    """Products with at least one unit not held by an order at one of these locations."""
+    return Exists(
+        Stock.objects.filter(variant__product=OuterRef("pk"), location_id__in=list(location_ids), quantity__gt=F("reserved"))
+    )
+
+
+def popular_categories(limit: int = 12) -> list[Category]:
+    """Categories with published products, the fullest first."""
+    return list(
+        Category.objects.annotate(
+            product_count=Count("products", filter=Q(products__status=ProductStatus.PUBLISHED, products__shop__is_active=True))
+        )
+        .filter(product_count__gt=0)
+        .order_by("-product_count", "name")[:limit]
+    )
+
+
+def shop_for_page(slug: str) -> Shop:
+    """An active shop by slug; raises Shop.DoesNotExist for unknown or inactive shops."""
+    return Shop.objects.get(slug=slug, is_active=True)
+
+
+def shop_categories(shop: Shop) -> list[Category]:
+    return list(
+        Category.objects.filter(products__shop=shop, products__status=ProductStatus.PUBLISHED)
+        .annotate(product_count=Count("products"))
+        .order_by("name")
+    )
+
+
+def shop_products(shop: Shop, *, category_slug: str = ""):
+    products = published_products().filter(shop=shop)
+    if category_slug:
+        products = products.filter(category__slug=category_slug)
+    return with_card_data(products.order_by("title", "pk"))
+
+
+def product_for_page(shop_slug: str, handle: str) -> Product:
+    """A published product of an active shop with what its page shows; raises Product.DoesNotExist."""
+    return (
+        published_products()
+        .select_related("shop", "category")
+        .prefetch_related(
+            Prefetch("images", queryset=ProductImage.objects.order_by("position", "id"), to_attr="ordered_images"),
+            Prefetch("variants", queryset=Variant.objects.order_by("position", "id"), to_attr="ordered_variants"),
+        )
+        .get(shop__slug=shop_slug, handle=handle)
+    )
+
+
+@dataclass
+class LocationStock:
+    """One of the shop's locations as the product page lists it."""
+
+    location: Location
+    distance_km: float
+    status: OpeningStatus
+    # {variant_id: units available}
+    available: dict[int, int] = field(default_factory=dict)
+
+
+def product_stock(product: Product, position: Position, at: datetime) -> list[LocationStock]:
+    """The product's shop locations, nearest first, with units available per variant."""
+    locations = with_hours(Location.objects.filter(shop_id=product.shop_id).order_by("pk"), at)
+    stock = Stock.objects.filter(variant__product=product).values_list("variant_id", "location_id", "quantity", "reserved")
+    available: dict[int, dict[int, int]] = {}
+    for variant_id, location_id, quantity, reserved in stock:
+        available.setdefault(location_id, {})[variant_id] = max(quantity - reserved, 0)
+    rows = [
+        LocationStock(
+            location,
+            distance_km(position.latitude, position.longitude, location.latitude, location.longitude),
+            opening_status(location, at),
+            available.get(location.pk, {}),
+        )
+        for location in locations
+    ]
+    rows.sort(key=lambda row: (row.distance_km, row.location.pk))
+    return rows
+
+
+def product_availability(product_id: int) -> dict[int, dict[int, int]]:
+    """{variant_id: {location_id: units available}} of a published product, for live refreshes."""
+    rows = Stock.objects.filter(
+        variant__product_id=product_id,
+        variant__product__status=ProductStatus.PUBLISHED,
+        variant__product__shop__is_active=True,
+    ).values_list("variant_id", "location_id", "quantity", "reserved")
+    result: dict[int, dict[int, int]] = {}
+    for variant_id, location_id, quantity, reserved in rows:
+        result.setdefault(variant_id, {})[location_id] = max(quantity - reserved, 0)
+    return result
+
+
+def product_id_of_variant(variant_id: int) -> int | None:
+    return Variant.objects.filter(pk=variant_id).values_list("product_id", flat=True).first()

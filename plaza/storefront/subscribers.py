@@ -1,0 +1,26 @@
+"""Live stock on product pages: each ``stock.changed`` event goes to the product's group."""
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+
+from plaza.core.outbox import subscriber
+from plaza.storefront.live import product_stock_group
+from plaza.storefront.selectors import product_id_of_variant
+
+
+@subscriber("stock.changed")
+def push_stock_change(event) -> None:
+    payload = event.payload
+    product_id = product_id_of_variant(payload["variant_id"])
+    layer = get_channel_layer()
+    if product_id is None or layer is None:
+        return
+    async_to_sync(layer.group_send)(
+        product_stock_group(product_id),
+        {
+            "type": "stock.changed",
+            "variant_id": payload["variant_id"],
+            "location_id": payload["location_id"],
+            "available": max(int(payload["available"]), 0),
+        },
+    )

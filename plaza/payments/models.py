@@ -7,6 +7,8 @@ from plaza.orders.models import Order
 
 class PaymentStatus(models.TextChoices):
     PENDING = "pending", "Pending"
+    # A call to the provider is in flight; nobody else may start another for this payment.
+    PROCESSING = "processing", "Processing"
     AUTHORIZED = "authorized", "Authorized"
     CAPTURED = "captured", "Captured"
     FAILED = "failed", "Failed"

@@ -1,0 +1,562 @@
+"""Every write of the checkout: carts, placing an order, paying for it, letting a hold lapse.
+
+Placing an order takes three short transactions, so that no lock is held while a payment
+processor answers:
+
+1. validate everything, create the order and its lines, reserve the stock at the
+   fulfilling location and open the payment. The unique ``(idempotency_scope,
+   idempotency_key)`` constraint on Order decides between two submissions of one key;
+2. the provider authorizes (``payments.services.authorize_payment`` records its answer);
+3. settle: success turns the reservation into a sale and the order becomes NEW; a decline
+   releases the stock (PAYMENT_FAILED); a retryable error keeps the hold until
+   ``payment_due_by``, and :func:`pay_order` may try again until then.
+"""
+
+import math
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from plaza.catalog.models import ProductStatus, Variant
+from plaza.checkout.fulfilment import checkout_locations, delivering_locations, pickup_slot_error
+from plaza.checkout.models import Cart, CartLine
+from plaza.checkout.pricing import MAX_ORDER_TOTAL, Totals, compute_totals, line_total
+from plaza.checkout.selectors import as_cart_token, find_cart
+from plaza.core.errors import Conflict, InvalidInput, NotFound, OutOfStock, PaymentDeclined
+from plaza.inventory.models import Stock
+from plaza.inventory.selectors import availability_by_location
+from plaza.inventory.services import commit_reservations, release_reservations, reserve
+from plaza.orders.models import FulfilmentMethod, Order, OrderLine, OrderStatus
+from plaza.orders.services import change_status
+from plaza.payments import services as payments
+from plaza.payments.models import Payment
+from plaza.payments.providers import get_provider
+from plaza.payments.selectors import last_authorization_error
+from plaza.payments.providers.base import PaymentProvider, ProviderResult
+from plaza.shops.models import Location, Shop
+
+S = OrderStatus
+MAX_LINE_QUANTITY = 99
+MAX_ID = 2**63 - 1
+MAX_IDEMPOTENCY_KEY_LENGTH = 100
+MAX_NOTE_LENGTH = 1000
+ORDER_NUMBER_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+ORDER_NUMBER_ATTEMPTS = 3
+
+
+def _valid_id(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
+
+
+# --- cart ---------------------------------------------------------------------------------
+
+
+def _clean_quantity(quantity) -> int:
+    if isinstance(quantity, bool) or not isinstance(quantity, int) or not 1 <= quantity <= MAX_LINE_QUANTITY:
+        raise InvalidInput(
+            f"Choose a quantity from 1 to {MAX_LINE_QUANTITY}.",
+            fields={"quantity": [f"A whole number from 1 to {MAX_LINE_QUANTITY}."]},
+        )
+    return quantity
+
+
+def _variant_for_sale(variant_id) -> Variant:
+    variant = None
+    if _valid_id(variant_id):
+        variant = (
+            Variant.objects.select_related("product__shop")
+            .filter(pk=variant_id, product__status=ProductStatus.PUBLISHED, product__shop__is_active=True)
+            .first()
+        )
+    if variant is None:
+        raise InvalidInput("That item is not for sale.", fields={"variant_id": ["Unknown or unavailable item."]})
+    return variant
+
+
+def _lock(cart: Cart) -> None:
+    # Touching the row takes its lock: changes to one cart queue behind each other.
+    Cart.objects.filter(pk=cart.pk).update(updated_at=timezone.now())
+
+
+@transaction.atomic
+def open_cart(*, user=None, token=None) -> Cart:
+    """The caller's cart (a signed-in user's own, or the guest cart ``token``), created if missing."""
+    cart = find_cart(user=user, token=token)
+    if cart is not None:
+        return cart
+    if getattr(user, "is_authenticated", False):
+        return Cart.objects.get_or_create(user=user)[0]
+    return Cart.objects.create()
+
+
+@transaction.atomic
+def add_to_cart(cart: Cart, *, variant_id, quantity) -> CartLine:
+    quantity = _clean_quantity(quantity)
+    variant = _variant_for_sale(variant_id)
+    _lock(cart)
+    line = CartLine.objects.filter(cart=cart, variant=variant).first()
+    if line is None:
+        return CartLine.objects.create(cart=cart, variant=variant, quantity=quantity)
+    if line.quantity + quantity > MAX_LINE_QUANTITY:
+        raise InvalidInput(
+            f"You can have at most {MAX_LINE_QUANTITY} of one item; {line.quantity} are already in your cart.",
+            fields={"quantity": [f"At most {MAX_LINE_QUANTITY - line.quantity} more."]},
+        )
+    line.quantity += quantity
+    line.save(update_fields=["quantity"])
+    return line
+
+
+def _line_of(cart: Cart, line_id) -> CartLine:
+    line = CartLine.objects.filter(cart=cart, pk=line_id).first() if _valid_id(line_id) else None
+    if line is None:
+        raise NotFound("That line is not in your cart.")
+    return line
+
+
+@transaction.atomic
+def set_line_quantity(cart: Cart, *, line_id, quantity) -> CartLine:
+    quantity = _clean_quantity(quantity)
+    _lock(cart)
+    line = _line_of(cart, line_id)
+    line.quantity = quantity
+    line.save(update_fields=["quantity"])
+    return line
+
+
+@transaction.atomic
+def remove_line(cart: Cart, *, line_id) -> None:
+    _lock(cart)
+    _line_of(cart, line_id).delete()
+
+
+@transaction.atomic
+def merge_guest_cart(*, user, token) -> Cart | None:
+    """On login: move the guest cart's lines into the user's cart (quantities add up, capped)."""
+    guest = find_cart(token=token)
+    if guest is None:
+        return None
+    cart = open_cart(user=user)
+    _lock(cart)
+    _lock(guest)
+    for line in guest.lines.all():
+        mine = CartLine.objects.filter(cart=cart, variant_id=line.variant_id).first()
+        if mine is None:
+            CartLine.objects.create(cart=cart, variant_id=line.variant_id, quantity=line.quantity)
+        else:
+            mine.quantity = min(MAX_LINE_QUANTITY, mine.quantity + line.quantity)
+            mine.save(update_fields=["quantity"])
+    guest.delete()
+    return cart
+
+
+# --- checkout -----------------------------------------------------------------------------
+
+
+@dataclass
+class CheckoutDetails:
+    """What the shopper chose and entered on the checkout form (or sent to the API)."""
+
+    fulfilment_method: str
+    payment_provider: str
+    email: str = ""
+    name: str = ""
+    phone: str = ""
+    note: str = ""
+    location_id: int | None = None
+    pickup_slot: datetime | None = None
+    address_line: str = ""
+    address_city: str = ""
+    address_postcode: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    # Card number, expiry, CVC…: checked by the provider, never stored.
+    payment_details: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CheckoutResult:
+    order: Order
+    # False when the idempotency key found an order placed by an earlier submission.
+    created: bool
+
+
+class _Errors(dict):
+    def add(self, name: str, message: str) -> None:
+        self.setdefault(name, []).append(message)
+
+    def absorb(self, error: InvalidInput) -> None:
+        for name, messages in error.fields.items():
+            for message in messages:
+                self.add(name, message)
+
+
+def _text(errors: _Errors, name: str, value, *, label: str, max_length: int, required: bool = False) -> str:
+    value = value.strip() if isinstance(value, str) else ""
+    if "\x00" in value:
+        errors.add(name, f"The {label} contains characters that are not allowed.")
+    elif len(value) > max_length:
+        errors.add(name, f"The {label} is too long (at most {max_length} characters).")
+    elif required and not value:
+        errors.add(name, f"Enter your {label}.")
+    return value
+
+
+def _coordinate(value, limit: float) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    value = float(value)
+    return value if math.isfinite(value) and abs(value) <= limit else None
+
+
+def _clean_key(key) -> str:
+    key = key.strip() if isinstance(key, str) else ""
+    if not key or len(key) > MAX_IDEMPOTENCY_KEY_LENGTH or not key.isprintable():
+        raise InvalidInput(
+            "Send an idempotency key so a retried checkout does not order twice.",
+            fields={"idempotency_key": [f"1 to {MAX_IDEMPOTENCY_KEY_LENGTH} printable characters, e.g. a UUID."]},
+        )
+    return key
+
+
+def idempotency_scope(cart: Cart, user=None) -> str:
+    if getattr(user, "is_authenticated", False):
+        return f"user:{user.pk}"
+    return f"cart:{cart.token}"
+
+
+@dataclass
+class _Plan:
+    """A validated checkout, ready to be written."""
+
+    lines: list[CartLine]
+    location: Location
+    provider: PaymentProvider
+    payment_details: dict
+    totals: Totals
+    email: str
+    name: str
+    phone: str
+    note: str
+    pickup_slot: datetime | None
+    address: dict
+
+
+def _first_with_stock(candidates: list[Location], lines: list[CartLine], method_label: str) -> Location:
+    available = availability_by_location(line.variant_id for line in lines)
+    for location in candidates:
+        if all(available.get(line.variant_id, {}).get(location.pk, 0) >= line.quantity for line in lines):
+            return location
+    raise OutOfStock(
+        f"No location that offers {method_label.lower()} has everything in stock; "
+        "lower the quantities or choose another method.",
+        fields={"fulfilment_method": ["Not enough stock for this method."]},
+    )
+
+
+def _plan(cart: Cart, shop: Shop, details: CheckoutDetails, user, now: datetime) -> _Plan:
+    if not shop.is_active:
+        raise NotFound("This shop is not taking orders.")
+    lines = list(
+        CartLine.objects.filter(cart=cart, variant__product__shop=shop)
+        .select_related("variant__product")
+        .order_by("id")
+    )
+    if not lines:
+        raise InvalidInput("Your cart has nothing from this shop.", fields={"shop": ["Nothing to check out."]})
+    errors = _Errors()
+    for line in lines:
+        if line.variant.product.status != ProductStatus.PUBLISHED:
+            errors.add("lines", f"“{line.variant.product.title}” is no longer for sale; remove it from your cart.")
+
+    fallback_email = user.email if getattr(user, "is_authenticated", False) else ""
+    email = _text(errors, "email", details.email or fallback_email, label="e-mail address", max_length=254, required=True)
+    if email and "email" not in errors:
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors.add("email", "Enter a valid e-mail address.")
+    name = _text(errors, "name", details.name, label="name", max_length=120, required=True)
+    phone = _text(errors, "phone", details.phone, label="phone number", max_length=40)
+    note = _text(errors, "note", details.note, label="note", max_length=MAX_NOTE_LENGTH)
+
+    method = details.fulfilment_method
+    if method not in FulfilmentMethod.values:
+        errors.add("fulfilment_method", "Choose pick-up, delivery or shipping.")
+    provider, payment_details = None, {}
+    try:
+        provider = get_provider(details.payment_provider)
+        payment_details = provider.clean_details(details.payment_details or {})
+    except InvalidInput as error:
+        errors.absorb(error)
+    if provider is not None and provider.pickup_only and method != FulfilmentMethod.PICKUP:
+        errors.add("payment_provider", f"{provider.label} is only possible for pick-up orders.")
+
+    locations = checkout_locations(shop)
+    candidates: list[Location] = []
+    pickup_slot = None
+    address = {"address_line": "", "address_city": "", "address_postcode": "", "address_latitude": None, "address_longitude": None}
+    if method == FulfilmentMethod.PICKUP:
+        location = next((l for l in locations if l.pk == details.location_id and l.pickup_enabled), None)
+        if location is None:
+            errors.add("location_id", "Choose one of the shop's pick-up locations.")
+        elif not isinstance(details.pickup_slot, datetime):
+            errors.add("pickup_slot", "Choose a pick-up time.")
+        else:
+            pickup_slot = details.pickup_slot
+            if timezone.is_naive(pickup_slot):
+                pickup_slot = timezone.make_aware(pickup_slot)
+            slot_error = pickup_slot_error(location, pickup_slot, now)
+            if slot_error:
+                errors.add("pickup_slot", slot_error)
+            candidates = [location]
+    elif method in (FulfilmentMethod.DELIVERY, FulfilmentMethod.SHIPPING):
+        offering = [
+            l for l in locations if (l.delivery_enabled if method == FulfilmentMethod.DELIVERY else l.shipping_enabled)
+        ]
+        if not offering:
+            errors.add("fulfilment_method", f"This shop does not offer {FulfilmentMethod(method).label.lower()}.")
+        shipping = method == FulfilmentMethod.SHIPPING
+        address["address_line"] = _text(errors, "address_line", details.address_line, label="address", max_length=255, required=True)
+        address["address_city"] = _text(errors, "address_city", details.address_city, label="town", max_length=120, required=shipping)
+        address["address_postcode"] = _text(
+            errors, "address_postcode", details.address_postcode, label="postcode", max_length=20, required=shipping
+        )
+        if shipping:
+            candidates = offering
+        else:
+            latitude, longitude = _coordinate(details.latitude, 90), _coordinate(details.longitude, 180)
+            if latitude is None:
+                errors.add("latitude", "Give the delivery address's latitude (-90 to 90).")
+            if longitude is None:
+                errors.add("longitude", "Give the delivery address's longitude (-180 to 180).")
+            if offering and latitude is not None and longitude is not None:
+                address["address_latitude"], address["address_longitude"] = latitude, longitude
+                candidates = delivering_locations(offering, latitude, longitude)
+                if not candidates:
+                    farthest = max(l.delivery_radius_km for l in offering)
+                    errors.add("address_line", f"This address is outside the shop's delivery area (up to {farthest} km).")
+    if errors:
+        raise InvalidInput("Please correct the highlighted fields.", fields=dict(errors))
+
+    location = candidates[0] if method == FulfilmentMethod.PICKUP else _first_with_stock(
+        candidates, lines, FulfilmentMethod(method).label
+    )
+    fee = {
+        FulfilmentMethod.PICKUP: Decimal("0.00"),
+        FulfilmentMethod.DELIVERY: location.delivery_fee,
+        FulfilmentMethod.SHIPPING: location.shipping_fee,
+    }[method]
+    totals = compute_totals(((line.variant.price, line.quantity) for line in lines), fee, shop.tax_rate_percent)
+    if totals.total > MAX_ORDER_TOTAL:
+        raise InvalidInput("This order is too large to place online.", fields={"lines": ["Lower the quantities."]})
+    return _Plan(
+        lines=lines, location=location, provider=provider, payment_details=payment_details, totals=totals,
+        email=email, name=name, phone=phone, note=note, pickup_slot=pickup_slot, address=address,
+    )
+
+
+def _new_order_number() -> str:
+    return "PLZ-" + "".join(secrets.choice(ORDER_NUMBER_ALPHABET) for _ in range(6))
+
+
+def _order_for_key(scope: str, key: str) -> Order | None:
+    return Order.objects.filter(idempotency_scope=scope, idempotency_key=key).first()
+
+
+def _replay(order: Order, shop: Shop, details: CheckoutDetails) -> CheckoutResult:
+    """The answer to a submission whose key already placed ``order``: the same outcome."""
+    if order.shop_id != shop.pk or order.fulfilment_method != details.fulfilment_method:
+        raise Conflict(
+            "This idempotency key was already used for a different checkout; send a new key.",
+            code="idempotency_key_reused",
+        )
+    if order.status == S.PAYMENT_FAILED:
+        raise PaymentDeclined(last_authorization_error(order) or "The payment was declined.")
+    return CheckoutResult(order, created=False)
+
+
+def _reserve_lines(order: Order, plan: _Plan) -> None:
+    stocks = {stock.variant_id: stock for stock in Stock.objects.filter(location=plan.location, variant__in=[l.variant for l in plan.lines])}
+    order_lines = []
+    for line in plan.lines:
+        variant = line.variant
+        order_lines.append(
+            OrderLine.objects.create(
+                order=order, variant=variant, product_title=variant.product.title, variant_title=variant.title,
+                sku=variant.sku, unit_price=variant.price, quantity=line.quantity,
+                line_total=line_total(variant.price, line.quantity),
+            )
+        )
+    missing = next((ol for ol in order_lines if ol.variant_id not in stocks), None)
+    if missing is not None:
+        raise OutOfStock(f"Only 0 of “{missing.product_title}” left.", fields={"variant_id": ["out of stock"]})
+    # One global order of locking (by stock row) so two carts sharing items cannot deadlock.
+    for order_line in sorted(order_lines, key=lambda ol: stocks[ol.variant_id].pk):
+        reserve(order_line=order_line, stock=stocks[order_line.variant_id], quantity=order_line.quantity)
+
+
+@transaction.atomic
+def _open_order(cart, shop, details, *, user, scope, key, now) -> tuple[Order, Payment | None, dict]:
+    """Transaction 1: the order, its lines and reservations, and its payment; or the earlier order."""
+    existing = _order_for_key(scope, key)
+    if existing is not None:
+        return existing, None, {}
+    plan = _plan(cart, shop, details, user, now)
+    order = Order.objects.create(
+        number=_new_order_number(),
+        shop=shop,
+        customer=user if getattr(user, "is_authenticated", False) else None,
+        email=plan.email,
+        customer_name=plan.name,
+        phone=plan.phone,
+        note=plan.note,
+        fulfilment_method=details.fulfilment_method,
+        location=plan.location,
+        pickup_slot_start=plan.pickup_slot,
+        **plan.address,
+        currency=shop.currency,
+        subtotal=plan.totals.subtotal,
+        fulfilment_fee=plan.totals.fulfilment_fee,
+        tax_included=plan.totals.tax_included,
+        total=plan.totals.total,
+        payment_provider=plan.provider.name,
+        idempotency_scope=scope,
+        idempotency_key=key,
+        payment_due_by=now + timedelta(minutes=settings.PLAZA_PAYMENT_HOLD_MINUTES),
+    )
+    _reserve_lines(order, plan)
+    return order, payments.start_payment(order), plan.payment_details
+
+
+def _cart_of(order: Order) -> Cart | None:
+    kind, _, ident = order.idempotency_scope.partition(":")
+    if kind == "user":
+        return Cart.objects.filter(user_id=ident).first()
+    token = as_cart_token(ident)
+    return Cart.objects.filter(token=token).first() if token else None
+
+
+@transaction.atomic
+def _settle(order: Order, result: ProviderResult) -> Order:
+    """Transaction 3: act on the provider's answer, unless the order stopped waiting meanwhile."""
+    locked = Order.objects.select_for_update().get(pk=order.pk)
+    if locked.status != S.PENDING_PAYMENT:
+        return locked
+    if result.success:
+        commit_reservations(locked)
+        change_status(locked, S.NEW, note="Payment authorized.")
+        cart = _cart_of(locked)
+        if cart is not None:
+            CartLine.objects.filter(cart=cart, variant_id__in=locked.lines.values("variant_id")).delete()
+    elif not result.retryable:
+        release_reservations(locked)
+        change_status(locked, S.PAYMENT_FAILED, note=result.error)
+    return locked
+
+
+def _outcome(order: Order, result: ProviderResult) -> Order:
+    settled = _settle(order, result)
+    order.refresh_from_db()
+    if settled.status == S.PAYMENT_FAILED:
+        raise PaymentDeclined(result.error or "The payment was declined.")
+    if settled.status == S.CANCELLED:
+        raise Conflict("The time to pay for this order ran out; its items were released.", code="payment_expired")
+    return order
+
+
+def place_order(
+    *, cart: Cart, shop: Shop, details: CheckoutDetails, idempotency_key, user=None, now: datetime | None = None
+) -> CheckoutResult:
+    """Check out the cart's lines from ``shop``: one order, however often it is submitted.
+
+    Raises InvalidInput (nothing written), OutOfStock (nothing written), Conflict (key
+    reused for another checkout), or PaymentDeclined (the order is kept as failed, its
+    stock released). A retryable payment error returns the order still awaiting payment.
+    """
+    key = _clean_key(idempotency_key)
+    scope = idempotency_scope(cart, user)
+    now = now or timezone.now()
+    for _ in range(ORDER_NUMBER_ATTEMPTS):
+        try:
+            order, payment, payment_details = _open_order(cart, shop, details, user=user, scope=scope, key=key, now=now)
+            break
+        except IntegrityError:
+            # Another submission with this key committed first (or, rarely, the order
+            # number was taken): the database decided, the loser returns the winner.
+            winner = _order_for_key(scope, key)
+            if winner is not None:
+                return _replay(winner, shop, details)
+    else:
+        raise Conflict("The order could not be placed; please try again.")
+    if payment is None:
+        return _replay(order, shop, details)
+    result = payments.authorize_payment(payment, payment_details)
+    return CheckoutResult(_outcome(order, result), created=True)
+
+
+# --- paying again, and lapsed holds -------------------------------------------------------
+
+
+def order_for_payer(order_token, user=None) -> Order:
+    """The order with this token, if the caller may pay for it: a guest order by its token
+    alone, a signed-in shopper's order only for that shopper."""
+    token = as_cart_token(order_token)
+    order = Order.objects.filter(token=token).first() if token else None
+    if order is None or (order.customer_id and order.customer_id != getattr(user, "pk", None)):
+        raise NotFound("No such order.")
+    return order
+
+
+@transaction.atomic
+def _claim_payment(order: Order, now: datetime) -> Payment | None:
+    """Lock the order and claim its payment for another attempt; None if its time ran out."""
+    locked = Order.objects.select_for_update().get(pk=order.pk)
+    if locked.status != S.PENDING_PAYMENT:
+        raise Conflict(f"This order is {locked.get_status_display().lower()}; it is not waiting for a payment.")
+    if locked.payment_due_by is not None and locked.payment_due_by <= now:
+        return None
+    return payments.claim_for_retry(locked)
+
+
+def pay_order(*, order_token, payment_details: dict, user=None, now: datetime | None = None) -> Order:
+    """Try the payment of an order still awaiting it (after a retryable error) again."""
+    now = now or timezone.now()
+    order = order_for_payer(order_token, user)
+    cleaned = get_provider(order.payment_provider).clean_details(payment_details or {})
+    payment = _claim_payment(order, now)
+    if payment is None:
+        expire_unpaid_orders(now=now, order_ids=[order.pk])
+        raise Conflict("The time to pay for this order ran out; its items were released.", code="payment_expired")
+    return _outcome(order, payments.authorize_payment(payment, cleaned))
+
+
+@transaction.atomic
+def _expire(order_id: int, now: datetime) -> bool:
+    order = (
+        Order.objects.select_for_update()
+        .filter(pk=order_id, status=S.PENDING_PAYMENT, payment_due_by__lte=now)
+        .first()
+    )
+    if order is None:
+        return False
+    release_reservations(order)
+    payments.void_payment(order)
+    change_status(order, S.CANCELLED, note="Not paid in time; the items were released.")
+    return True
+
+
+def expire_unpaid_orders(*, now: datetime | None = None, order_ids=None) -> int:
+    """Cancel orders whose payment hold lapsed and give their reserved units back."""
+    now = now or timezone.now()
+    lapsed = Order.objects.filter(status=S.PENDING_PAYMENT, payment_due_by__lte=now)
+    if order_ids is not None:
+        lapsed = lapsed.filter(pk__in=order_ids)
+    return sum(1 for order_id in list(lapsed.values_list("pk", flat=True)) if _expire(order_id, now))

@@ -119,3 +119,32 @@ class OrderStatusChange(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+
+
+class NotificationKind(models.TextChoices):
+    CONFIRMATION = "confirmation", "Order confirmation"
+    READY_FOR_PICKUP = "ready_for_pickup", "Ready for pick-up"
+    OUT_FOR_DELIVERY = "out_for_delivery", "Out for delivery"
+    SHIPPED = "shipped", "Shipped"
+    CANCELLED = "cancelled", "Cancelled"
+    REFUNDED = "refunded", "Refunded"
+
+
+class OrderNotification(models.Model):
+    """An e-mail sent to the shopper about an order, one per outbox event.
+
+    The outbox delivers at least once; the unique event id is what stops a redelivered
+    event from e-mailing the shopper a second time.
+    """
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="notifications")
+    event_id = models.PositiveBigIntegerField(unique=True)
+    kind = models.CharField(max_length=20, choices=NotificationKind.choices)
+    recipient = models.EmailField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["sent_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.order} to {self.recipient}"

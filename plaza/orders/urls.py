@@ -1,7 +1,14 @@
 """Shopper-side order pages: /orders/…"""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from plaza.orders import views
 
 app_name = "orders"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.my_orders, name="mine"),
+    path("<uuid:token>/", views.order_page, name="detail"),
+    path("<uuid:token>/status/", views.order_status, name="status"),
+    path("<uuid:token>/receipt/", views.receipt, name="receipt"),
+]

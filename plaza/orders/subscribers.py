@@ -1,0 +1,42 @@
+"""Reactions to order events: the shopper's e-mails and the live pushes."""
+
+from plaza.core.outbox import subscriber
+from plaza.orders import services
+from plaza.orders.consumers import push_order_event
+from plaza.orders.models import NotificationKind, OrderStatus
+
+# The status changes a shopper hears about by e-mail; the rest show on the order page.
+STATUS_EMAILS = {
+    OrderStatus.READY_FOR_PICKUP: NotificationKind.READY_FOR_PICKUP,
+    OrderStatus.OUT_FOR_DELIVERY: NotificationKind.OUT_FOR_DELIVERY,
+    OrderStatus.SHIPPED: NotificationKind.SHIPPED,
+    OrderStatus.CANCELLED: NotificationKind.CANCELLED,
+}
+
+
+@subscriber("order.placed")
+def email_confirmation(event) -> None:
+    services.notify_shopper(event_id=event.pk, order_id=event.payload["order_id"], kind=NotificationKind.CONFIRMATION)
+
+
+@subscriber("order.status_changed")
+def email_status_change(event) -> None:
+    kind = STATUS_EMAILS.get(event.payload["status"])
+    # An order whose payment lapsed was never confirmed; its cancellation is not news.
+    if kind and event.payload.get("from_status") != OrderStatus.PENDING_PAYMENT:
+        services.notify_shopper(event_id=event.pk, order_id=event.payload["order_id"], kind=kind)
+
+
+@subscriber("order.refunded")
+def email_refund(event) -> None:
+    services.notify_shopper(
+        event_id=event.pk,
+        order_id=event.payload["order_id"],
+        kind=NotificationKind.REFUNDED,
+        refund_amount=event.payload.get("amount", ""),
+    )
+
+
+@subscriber("order.*")
+def push_live(event) -> None:
+    push_order_event(event.topic, event.payload)

@@ -9,20 +9,20 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.text import slugify
 from ninja import File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
+from ninja.pagination import paginate
 
 from plaza.catalog import selectors, services
 from plaza.catalog.models import ImportJob, Product, ProductImage, Variant
 from plaza.core.api import ErrorOut, signed_in
 from plaza.core.errors import NotFound
 from plaza.shops.models import Shop
+from plaza.shops.pagination import BoundedPagination
 from plaza.shops.permissions import ShopAction, authorize
 
 router = Router(tags=["catalog"])
 
 SLUG = r"^[-a-zA-Z0-9_]*$"
 NO_NUL = r"^[^\x00]*$"
-MAX_PAGE = 100
-MAX_OFFSET = 1_000_000
 READ_ERRORS = {403: ErrorOut, 404: ErrorOut}
 WRITE_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 Status = Literal["draft", "published", "archived"]
@@ -128,20 +128,6 @@ class ProductOut(ProductSummaryOut):
         return list(product.images.all())
 
 
-class ProductPage(Schema):
-    count: int
-    limit: int
-    offset: int
-    items: list[ProductSummaryOut]
-
-
-class CategoryPage(Schema):
-    count: int
-    limit: int
-    offset: int
-    items: list[CategoryOut]
-
-
 class VariantIn(Schema):
     options: dict[str, str] = {}
     price: Decimal
@@ -243,14 +229,11 @@ def _shop(request: HttpRequest, shop_slug: str, action: ShopAction) -> Shop:
     return shop
 
 
-def _page(queryset, limit: int, offset: int) -> dict:
-    return {"count": queryset.count(), "limit": limit, "offset": offset, "items": list(queryset[offset : offset + limit])}
-
-
 # --- public -----------------------------------------------------------------------------
 
 
-@router.get("/products", response={200: ProductPage, 422: ErrorOut}, auth=None)
+@router.get("/products", response={200: list[ProductSummaryOut], 422: ErrorOut}, auth=None)
+@paginate(BoundedPagination)
 def list_products(
     request: HttpRequest,
     shop: str = Query("", max_length=140, pattern=SLUG, description="shop slug"),
@@ -258,14 +241,11 @@ def list_products(
     tag: str = Query("", max_length=80, pattern=NO_NUL),
     min_price: Decimal | None = Query(None, ge=0, le=services.MAX_PRICE),
     max_price: Decimal | None = Query(None, ge=0, le=services.MAX_PRICE),
-    limit: int = Query(20, ge=1, le=MAX_PAGE),
-    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ):
     """Published products of open shops, filtered by shop, category, tag and price."""
-    products = selectors.published_products(
+    return selectors.published_products(
         shop_slug=shop, category_slug=category, tag=tag, min_price=min_price, max_price=max_price
     )
-    return _page(products, limit, offset)
 
 
 @router.get("/products/{product_id}", response={200: ProductOut, 404: ErrorOut}, auth=None)
@@ -273,30 +253,28 @@ def product_detail(request: HttpRequest, product_id: int):
     return selectors.public_product(product_id)
 
 
-@router.get("/categories", response={200: CategoryPage, 422: ErrorOut}, auth=None)
-def list_categories(
-    request: HttpRequest,
-    limit: int = Query(100, ge=1, le=500),
-    offset: int = Query(0, ge=0, le=MAX_OFFSET),
-):
-    return _page(selectors.categories(), limit, offset)
+@router.get("/categories", response={200: list[CategoryOut], 422: ErrorOut}, auth=None)
+@paginate(BoundedPagination)
+def list_categories(request: HttpRequest):
+    return selectors.categories()
 
 
 # --- merchant ---------------------------------------------------------------------------
 
 
-@router.get("/shops/{shop_slug}/products", response={200: ProductPage, 401: ErrorOut, 422: ErrorOut, **READ_ERRORS}, auth=signed_in)
+@router.get(
+    "/shops/{shop_slug}/products", response={200: list[ProductSummaryOut], 401: ErrorOut, 422: ErrorOut, **READ_ERRORS}, auth=signed_in
+)
+@paginate(BoundedPagination)
 def shop_products(
     request: HttpRequest,
     shop_slug: str,
     q: str = Query("", max_length=120, pattern=NO_NUL),
     status: Status | None = None,
-    limit: int = Query(20, ge=1, le=MAX_PAGE),
-    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ):
     """Every product of the shop, drafts and archived ones included (staff may look)."""
     shop = _shop(request, shop_slug, ShopAction.VIEW)
-    return _page(selectors.shop_products(shop, query=q, status=status or ""), limit, offset)
+    return selectors.shop_products(shop, query=q, status=status or "")
 
 
 @router.post("/shops/{shop_slug}/products", response={201: ProductOut, **WRITE_ERRORS}, auth=signed_in)

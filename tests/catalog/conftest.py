@@ -1,3 +1,4 @@
+import io
 from pathlib import Path
 
 import pytest
@@ -43,3 +44,19 @@ def csv_upload(data: bytes | str, name: str = "products.csv") -> SimpleUploadedF
     if isinstance(data, str):
         data = data.encode()
     return SimpleUploadedFile(name, data, content_type="text/csv")
+
+
+def image_bytes(image_format: str = "PNG", size=(640, 480)) -> bytes:
+    from PIL import Image
+
+    output = io.BytesIO()
+    Image.new("RGB", size, (30, 110, 80)).save(output, format=image_format)
+    return output.getvalue()
+
+
+@pytest.fixture
+def png_upload():
+    def make(name: str = "photo.png", **kwargs) -> SimpleUploadedFile:
+        return SimpleUploadedFile(name, image_bytes(**kwargs), content_type="image/png")
+
+    return make

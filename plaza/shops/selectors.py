@@ -10,9 +10,10 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
+from plaza.orders.models import Order, OrderStatus
 from plaza.shops.models import HoursException, Location, OpeningHours, Shop, ShopMembership, Weekday
 
 # How far ahead next_change looks for an opening (covers a long holiday closure).
@@ -197,3 +198,9 @@ def shops_of_user(user) -> QuerySet[Shop]:
 
 def team_of_shop(shop: Shop) -> QuerySet[ShopMembership]:
     return shop.memberships.select_related("user").order_by("role", "user__email")
+
+
+def order_counts_by_status(shop: Shop) -> list[tuple[str, int]]:
+    """(status label, number of orders) for each status the shop has orders in, in lifecycle order."""
+    counts = dict(Order.objects.filter(shop=shop).values_list("status").annotate(total=Count("id")).order_by())
+    return [(status.label, counts[status.value]) for status in OrderStatus if counts.get(status.value)]

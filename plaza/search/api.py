@@ -7,9 +7,9 @@ from typing import Literal
 from django.urls import reverse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
-from pydantic import model_validator
 
 from plaza.core.api import ErrorOut, anyone
+from plaza.core.errors import InvalidInput
 from plaza.search import selectors
 from plaza.search.forms import MAX_QUERY_LENGTH
 from plaza.search.selectors import MAX_DISTANCE_KM, MAX_OFFSET, MAX_PAGE_SIZE, MAX_PRICE, PAGE_SIZE, SearchFilters, Sort
@@ -33,11 +33,11 @@ class SearchParams(Schema):
     limit: int = Field(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
     offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
-    @model_validator(mode="after")
-    def both_coordinates(self):
+    def check(self) -> None:
+        """Rules across fields, reported on the field to fix (InvalidInput: 422)."""
         if (self.lat is None) != (self.lng is None):
-            raise ValueError("Give both lat and lng, or neither.")
-        return self
+            missing = "lng" if self.lng is None else "lat"
+            raise InvalidInput("Give both lat and lng, or neither.", fields={missing: ["give both lat and lng"]})
 
     def position(self) -> Position:
         if self.lat is None or self.lng is None:
@@ -50,11 +50,10 @@ class ProductSearchParams(SearchParams):
     max_price: Decimal | None = Field(None, ge=0, le=MAX_PRICE, max_digits=12, decimal_places=2)
     in_stock: bool = Field(False, description="Only products with units available nearby (within distance_km, default 10 km).")
 
-    @model_validator(mode="after")
-    def price_range(self):
+    def check(self) -> None:
+        super().check()
         if self.min_price is not None and self.max_price is not None and self.min_price > self.max_price:
-            raise ValueError("max_price must be at least min_price.")
-        return self
+            raise InvalidInput("max_price must be at least min_price.", fields={"max_price": ["at least min_price"]})
 
 
 class ShopSearchParams(SearchParams):
@@ -135,6 +134,7 @@ class ShopSearchOut(Schema):
 
 
 def _filters(params: SearchParams, at: datetime, **extra) -> SearchFilters:
+    params.check()
     return SearchFilters(
         position=params.position(),
         at=at,

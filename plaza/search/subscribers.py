@@ -11,8 +11,12 @@ def reindex_product(event) -> None:
         services.index_products([product_id])
 
 
-@subscriber("shop.*")
+# A shop's name is part of its products' documents, and a closed shop's leave the index.
+SHOP_FIELDS_IN_INDEX = {"name", "is_active"}
+
+
+@subscriber("shop.updated")
 def reindex_shop(event) -> None:
     shop_id = event.payload.get("shop_id")
-    if shop_id is not None:
+    if shop_id is not None and SHOP_FIELDS_IN_INDEX & set(event.payload.get("fields", SHOP_FIELDS_IN_INDEX)):
         services.index_shop(shop_id)

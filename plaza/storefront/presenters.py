@@ -1,14 +1,11 @@
 """Shapes the product and shop pages hand to their templates and scripts."""
 
 import json
-from datetime import datetime
 
-from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
 from plaza.catalog.models import Product, ProductImage
-from plaza.shops.models import Location, Weekday
 from plaza.storefront.geo import format_distance
 from plaza.storefront.selectors import LocationStock
 
@@ -100,15 +97,3 @@ def product_json_ld(request, product: Product, stock: list[LocationStock]) -> Sa
         ],
     }
     return mark_safe(json.dumps(data, ensure_ascii=False).translate(_SCRIPT_ESCAPES))
-
-
-def week_schedule(location: Location, at: datetime) -> list[dict]:
-    """Monday to Sunday with each day's intervals, from the location's prefetched hours."""
-    today = timezone.localtime(at).weekday()
-    intervals: dict[int, list[str]] = {}
-    for hours in sorted(location.opening_hours.all(), key=lambda hours: (hours.weekday, hours.opens)):
-        intervals.setdefault(hours.weekday, []).append(f"{hours.opens:%H:%M}–{hours.closes:%H:%M}")
-    return [
-        {"day": label, "hours": ", ".join(intervals.get(value, [])) or "Closed", "is_today": value == today}
-        for value, label in Weekday.choices
-    ]

@@ -5,14 +5,15 @@ locations or products involved (tests/storefront/test_query_counts.py holds us t
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q
 from django.utils import timezone
 
 from plaza.catalog.models import Category, Product, ProductImage, ProductStatus, Variant
 from plaza.inventory.models import Stock
-from plaza.shops.models import HoursException, Location, OpeningHours, Shop
+from plaza.shops import selectors as hours
+from plaza.shops.models import HoursException, Location, Shop
 from plaza.storefront.geo import Position, bounding_box, distance_km
 
 NEARBY_KM = 10.0
@@ -30,57 +31,24 @@ class OpeningStatus:
     label: str
 
 
-def _intervals_on(location: Location, day) -> list[tuple]:
-    """Opening intervals of ``day`` from the location's prefetched hours and exceptions."""
-    for exception in location.hours_exceptions.all():
-        if exception.date == day:
-            if exception.is_closed or not (exception.opens and exception.closes):
-                return []
-            return [(exception.opens, exception.closes)]
-    return [(hours.opens, hours.closes) for hours in location.opening_hours.all() if hours.weekday == day.weekday()]
-
-
 def opening_status(location: Location, at: datetime) -> OpeningStatus:
-    """Open now and until when, or when it opens next (within a week)."""
-    local = timezone.localtime(at)
-    today, now = local.date(), local.time()
-    for opens, closes in sorted(_intervals_on(location, today)):
-        if opens <= now < closes:
-            return OpeningStatus(True, f"Open until {closes:%H:%M}")
-        if now < opens:
-            return OpeningStatus(False, f"Opens at {opens:%H:%M}")
-    for ahead in range(1, 8):
-        day = today + timedelta(days=ahead)
-        intervals = sorted(_intervals_on(location, day))
-        if intervals:
-            when = "tomorrow" if ahead == 1 else f"{day:%A}"
-            return OpeningStatus(False, f"Opens {when} at {intervals[0][0]:%H:%M}")
-    return OpeningStatus(False, "Closed")
+    """"Open until 19:00", "Opens tomorrow at 9:00" or "Closed", from prefetched hours."""
+    change = hours.next_change(location, at)
+    if hours.is_open(location, at):
+        return OpeningStatus(True, f"Open until {change.at:%H:%M}" if change else "Open")
+    return OpeningStatus(False, change.label if change else "Closed")
 
 
 def with_hours(locations, at: datetime):
-    """Prefetch what :func:`opening_status` needs: weekly hours and the coming week's exceptions."""
+    """Prefetch what :func:`opening_status` reads: weekly hours and exceptions from today on."""
     today = timezone.localtime(at).date()
     return locations.prefetch_related(
         "opening_hours",
-        Prefetch("hours_exceptions", queryset=HoursException.objects.filter(date__range=(today, today + timedelta(days=7)))),
+        Prefetch("hours_exceptions", queryset=HoursException.objects.filter(date__gte=today)),
     )
 
 
-def open_location_ids(at: datetime) -> set[int]:
-    """Locations open at ``at``, in two queries."""
-    local = timezone.localtime(at)
-    today, now = local.date(), local.time()
-    exceptions = HoursException.objects.filter(date=today)
-    by_hours = set(
-        OpeningHours.objects.filter(weekday=today.weekday(), opens__lte=now, closes__gt=now)
-        .exclude(location__in=exceptions.values("location"))
-        .values_list("location_id", flat=True)
-    )
-    by_exception = set(
-        exceptions.filter(is_closed=False, opens__lte=now, closes__gt=now).values_list("location_id", flat=True)
-    )
-    return by_hours | by_exception
+open_location_ids = hours.open_location_ids
 
 
 # --- near me -------------------------------------------------------------------------

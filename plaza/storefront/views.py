@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from plaza.catalog.models import Product
 from plaza.search.selectors import SearchFilters, Sort, search_products
+from plaza.shops import selectors as hours
 from plaza.shops.models import Shop
 from plaza.storefront import selectors
 from plaza.storefront.position import shopper_position
@@ -66,7 +67,8 @@ def shop_detail(request, slug: str):
         {
             **_place_context(request, position, problem),
             "shop": shop,
-            "locations": [(item, presenters.week_schedule(item.location, at)) for item in locations],
+            "locations": [(item, hours.week_schedule(item.location)) for item in locations],
+            "today": timezone.localtime(at).weekday(),
             "open_now": any(item.status.is_open for item in locations),
             "categories": selectors.shop_categories(shop),
             "category": category,

@@ -9,7 +9,7 @@ from plaza.storefront.geo import Position
 from tests.factories import LocationFactory, ProductFactory, ShopFactory, StockFactory, VariantFactory, open_all_week
 
 CENTRE = Position(45.7640, 4.8357, "Lyon centre")
-# About 1.2 km, 4.4 km and 390 km from CENTRE.
+# About 1.2 km, 4.3 km and 390 km from CENTRE.
 CROIX_ROUSSE = (45.7745, 4.8320)
 VILLEURBANNE = (45.7719, 4.8902)
 PARIS = (48.8566, 2.3522)

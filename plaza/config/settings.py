@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "plaza.payments",
     "plaza.search",
     "plaza.storefront",
+    "plaza.demo",
 ]
 
 MIDDLEWARE = [

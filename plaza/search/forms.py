@@ -3,6 +3,7 @@ from decimal import Decimal
 from django import forms
 
 from plaza.search.selectors import MAX_DISTANCE_KM, MAX_PRICE, Sort
+from plaza.shops.models import ShopKind
 
 MAX_QUERY_LENGTH = 200
 
@@ -21,6 +22,7 @@ class SearchForm(forms.Form):
     distance = forms.FloatField(required=False, min_value=0.1, max_value=MAX_DISTANCE_KM, label="Distance", widget=forms.Select(choices=DISTANCES))
     in_stock = forms.BooleanField(required=False, label="In stock nearby")
     open_now = forms.BooleanField(required=False, label="Open now")
+    shop_kind = forms.ChoiceField(choices=[("", "Any kind"), *ShopKind.choices], required=False, label="Kind of shop")
     sort = forms.ChoiceField(choices=Sort.CHOICES, required=False)
     page = forms.IntegerField(required=False, min_value=1, max_value=500)
 

@@ -9,6 +9,7 @@ from plaza.search.selectors import PAGE_SIZE, SearchFilters, search_products, se
 from plaza.storefront import selectors as storefront
 from plaza.storefront.position import shopper_position
 
+FILTER_FIELDS = ("category", "shop_kind", "min_price", "max_price", "distance", "in_stock", "open_now")
 PARTIALS = {"results": "search/_results.html", "search-page": "search/_search_page.html"}
 
 
@@ -32,6 +33,7 @@ def search(request):
             in_stock=data["in_stock"],
             open_now=data["open_now"],
             sort=data["sort"],
+            shop_kind=data["shop_kind"],
         )
         find = search_shops if data["kind"] == "shops" else search_products
         results = find(filters, offset=(data["page"] - 1) * PAGE_SIZE, limit=PAGE_SIZE)
@@ -40,6 +42,7 @@ def search(request):
         "kind": data["kind"],
         "results": results,
         "page_number": data["page"],
+        "active_filters": sum(1 for name in FILTER_FIELDS if form.data.get(name)),
         "page_count": max(1, ceil(results.count / PAGE_SIZE)) if results else 1,
         "categories": storefront.popular_categories(limit=60),
         "position": position,

@@ -55,3 +55,9 @@ def test_hostile_queries_render(town, client, query):
     response = client.get("/search/", {"q": query})
     assert response.status_code == 200
     assert "<script>alert(1)</script>" not in response.content.decode()
+
+
+def test_shops_can_be_narrowed_to_a_kind(town, client):
+    html = client.get("/search/", {"kind": "shops", "shop_kind": "food"}).content.decode()
+    assert "2 shops" in html and "Boulangerie Croix-Rousse" in html and "Librairie du Centre" not in html
+    assert 'aria-label="Kinds of shop"' in html

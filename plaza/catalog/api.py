@@ -5,7 +5,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Literal
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.utils.text import slugify
 from ninja import File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
@@ -13,6 +13,7 @@ from ninja.pagination import paginate
 
 from plaza.catalog import selectors, services
 from plaza.catalog.models import ImportJob, Product, ProductImage, Variant
+from plaza.catalog.views import csv_download
 from plaza.core.api import ErrorOut, signed_in
 from plaza.core.errors import NotFound
 from plaza.shops.models import Shop
@@ -396,8 +397,3 @@ def export_products(request: HttpRequest, shop_slug: str):
     shop = _shop(request, shop_slug, ShopAction.MANAGE_CATALOG)
     return csv_download(shop, base_url=request.build_absolute_uri("/")[:-1])
 
-
-def csv_download(shop: Shop, *, base_url: str) -> HttpResponse:
-    response = HttpResponse(selectors.export_shopify_csv(shop, base_url=base_url), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{shop.slug}-products.csv"'
-    return response

@@ -230,9 +230,10 @@ def get_cart(request, response: HttpResponse):
     summary="Add an item (creates the cart; a guest gets its token back)",
 )
 def add_line(request, payload: AddLineIn, response: HttpResponse):
-    cart = services.open_cart(user=request.auth, token=request.headers.get(CART_HEADER))
-    services.add_to_cart(cart, variant_id=payload.variant_id, quantity=payload.quantity)
-    return 201, _respond_with_cart(cart, response)
+    line = services.add_to_cart(
+        user=request.auth, token=request.headers.get(CART_HEADER), variant_id=payload.variant_id, quantity=payload.quantity
+    )
+    return 201, _respond_with_cart(line.cart, response)
 
 
 @router.patch("/lines/{line_id}", response={200: CartOut, **ERRORS}, summary="Change a line's quantity")

@@ -97,9 +97,11 @@ def open_cart(*, user=None, token=None) -> Cart:
 
 
 @transaction.atomic
-def add_to_cart(cart: Cart, *, variant_id, quantity) -> CartLine:
+def add_to_cart(*, variant_id, quantity, user=None, token=None) -> CartLine:
+    """Add to the caller's cart, opening it if needed: a refused item leaves no new cart behind."""
     quantity = _clean_quantity(quantity)
     variant = _variant_for_sale(variant_id)
+    cart = open_cart(user=user, token=token)
     _lock(cart)
     line = CartLine.objects.filter(cart=cart, variant=variant).first()
     if line is None:

@@ -1,9 +1,11 @@
 """A shop ready to sell: one location open all week, a published variant with stock."""
 
+import threading
 from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 
 from plaza.checkout import services
 from plaza.checkout.fulfilment import pickup_slots
@@ -56,11 +58,31 @@ def pickup_details(location, *, provider: str = "test_card", number: str = SUCCE
 
 
 def cart_with(variant, quantity: int = 1, user=None) -> Cart:
-    cart = services.open_cart(user=user)
-    services.add_to_cart(cart, variant_id=variant.pk, quantity=quantity)
-    return cart
+    return services.add_to_cart(user=user, variant_id=variant.pk, quantity=quantity).cart
 
 
 def counts() -> tuple[int, int, int]:
     """(orders, reservations, payments): what a refused checkout must leave unchanged."""
     return Order.objects.count(), Reservation.objects.count(), Payment.objects.count()
+
+
+def run_at_once(work, count: int) -> list:
+    """Run ``work(i)`` in ``count`` threads released together; each closes its own connection."""
+    results: list = [None] * count
+    start = threading.Barrier(count)
+
+    def buyer(index: int):
+        try:
+            start.wait()
+            results[index] = work(index)
+        except Exception as error:  # the outcome under test, recorded for the assertions
+            results[index] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=buyer, args=(index,)) for index in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return results

@@ -111,6 +111,10 @@ class MerchantOrderOut(OrderDetailOut):
     refundable: Decimal
 
     @staticmethod
+    def resolve_captured_total(order: Order) -> Decimal:
+        return selectors.captured_amount(order)
+
+    @staticmethod
     def resolve_refundable(order: Order) -> Decimal:
         return selectors.refundable_amount(order)
 

@@ -9,6 +9,7 @@ from django.db.models import DecimalField, OuterRef, Prefetch, QuerySet, Sum, Va
 from django.db.models.functions import Coalesce
 
 from plaza.core.errors import NotFound
+from plaza.core.money import quantize
 from plaza.orders.models import FulfilmentMethod, Order, OrderStatus, OrderStatusChange
 from plaza.orders import services
 from plaza.payments.models import Payment
@@ -69,15 +70,16 @@ def _with_details(orders: QuerySet[Order]) -> QuerySet[Order]:
 
 
 def captured_amount(order: Order) -> Decimal:
-    total = Payment.objects.filter(order=order).aggregate(total=Sum("captured_amount"))["total"]
-    return total or Decimal("0.00")
+    """What the order's payments collected; from the list's annotation when it has one."""
+    captured = getattr(order, "captured_total", None)
+    if captured is None:
+        captured = Payment.objects.filter(order=order).aggregate(total=Sum("captured_amount"))["total"]
+    # SQLite hands back sums of decimals with float noise; money is kept to the cent.
+    return quantize(Decimal(captured or 0))
 
 
 def refundable_amount(order: Order) -> Decimal:
-    captured = getattr(order, "captured_total", None)
-    if captured is None:
-        captured = captured_amount(order)
-    return max(captured - order.refunded_total, Decimal("0.00"))
+    return max(captured_amount(order) - order.refunded_total, Decimal("0.00"))
 
 
 def orders_of_customer(user) -> QuerySet[Order]:
@@ -142,6 +144,7 @@ class NextActions:
     dispatch_label: str | None
     complete: bool
     cancel: bool
+    captured: Decimal
     refundable: Decimal
 
 
@@ -154,6 +157,7 @@ def next_actions(order: Order) -> NextActions:
         dispatch_label=DISPATCH_LABELS[order.fulfilment_method] if dispatch_to in moves else None,
         complete=S.COMPLETED in moves,
         cancel=S.CANCELLED in moves and order.status != S.PENDING_PAYMENT,
+        captured=captured_amount(order),
         refundable=refundable_amount(order),
     )
 
@@ -166,25 +170,31 @@ def order_exists(token) -> bool:
 class Step:
     status: str
     label: str
-    reached_at: datetime | None
+    reached: bool
+    reached_at: datetime | None = None
     note: str = ""
+
+
+STEP_LABELS = {S.NEW: "Order placed", S.ACCEPTED: "Accepted by the shop"}
 
 
 def progress(order: Order) -> list[Step]:
     """The steps of the order's journey, reached or still ahead, for the order page's timeline."""
-    reached = {change.to_status: change for change in order.status_changes.all()}
+    changes = {change.to_status: change for change in order.status_changes.all()}
     journey = [S.NEW, S.ACCEPTED, services.DISPATCH_STATUS[order.fulfilment_method], S.COMPLETED]
     if order.status == S.CANCELLED:
-        journey = [status for status in journey if status in reached] + [S.CANCELLED]
-    labels = {S.NEW: "Order placed", S.ACCEPTED: "Accepted by the shop"}
+        journey = [S.NEW] + [status for status in journey[1:] if status in changes] + [S.CANCELLED]
+    current = journey.index(order.status) if order.status in journey else -1
     steps = []
-    for status in journey:
-        change = reached.get(status)
+    for position, status in enumerate(journey):
+        change = changes.get(status)
         steps.append(
             Step(
                 status=status,
-                label=labels.get(status, OrderStatus(status).label),
-                reached_at=change.created_at if change else None,
+                label=STEP_LABELS.get(status, OrderStatus(status).label),
+                reached=position <= current,
+                # An order is placed when it is created, whether or not it waited for a payment.
+                reached_at=change.created_at if change else (order.created_at if status == S.NEW else None),
                 note=change.note if change else "",
             )
         )

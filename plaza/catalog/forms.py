@@ -98,6 +98,17 @@ def variant_initial(product: Product) -> list[dict]:
     ]
 
 
+def fit_option_fields(formset, option_names: list[str]) -> None:
+    """One value field per option, labelled with the option's name; the others hidden."""
+    for form in formset.forms:
+        for number in range(1, MAX_OPTIONS + 1):
+            field = form.fields[f"option{number}"]
+            if number <= len(option_names):
+                field.label = option_names[number - 1]
+            else:
+                field.widget = forms.HiddenInput()
+
+
 def kept_variant_forms(formset) -> list[VariantForm]:
     """The rows to save: not ticked for removal and not a blank extra row."""
     return [

@@ -13,6 +13,7 @@ from plaza.catalog.forms import (
     ImageUploadForm,
     ImportForm,
     ProductForm,
+    fit_option_fields,
     VariantFormSet,
     kept_variant_forms,
     show_product_errors,
@@ -75,6 +76,9 @@ def _product_form_page(request, shop, membership, *, product=None):
     initial = ProductForm.initial_for(product) if product else None
     form = ProductForm(request.POST or None, initial=initial)
     variants = VariantFormSet(request.POST or None, initial=variant_initial(product) if product else None, prefix="variants")
+    if product is not None:
+        # A product keeps its number of options while it has variants (see the services).
+        fit_option_fields(variants, product.option_names)
     if request.method == "POST" and form.is_valid() and variants.is_valid():
         rows = kept_variant_forms(variants)
         data = [row.service_fields() for row in rows]
@@ -135,11 +139,11 @@ def image_upload(request, shop, membership, product_id):
         else:
             messages.success(request, "Image added.")
             return redirect("catalog:product_edit", shop_slug=shop.slug, product_id=product.pk)
+    variants = VariantFormSet(initial=variant_initial(product), prefix="variants")
+    fit_option_fields(variants, product.option_names)
     return _page(
         request, "catalog/product_form.html", shop, membership, invalid=True,
-        form=ProductForm(initial=ProductForm.initial_for(product)),
-        variants=VariantFormSet(initial=variant_initial(product), prefix="variants"),
-        product=product, image_form=image_form,
+        form=ProductForm(initial=ProductForm.initial_for(product)), variants=variants, product=product, image_form=image_form,
     )
 
 

@@ -10,7 +10,6 @@ import logging
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
-from django.db.models import F
 
 from plaza.core.errors import Conflict, InvalidInput, NotFound, PaymentDeclined
 from plaza.core.money import quantize
@@ -169,11 +168,20 @@ def _clean_refund_amount(amount) -> Decimal:
     return quantize(amount)
 
 
-def _apply_refund(payment: Payment, amount: Decimal) -> None:
+def _lock_order_then_payment(order_id: int) -> tuple[Order, Payment]:
+    # Always the order row first, then the payment, as the order lifecycle and the
+    # webhooks do: a refund from the shop and one from the processor cannot deadlock.
+    locked_order = Order.objects.select_for_update().get(pk=order_id)
+    return locked_order, _locked_payment(locked_order)
+
+
+def _apply_refund(order: Order, payment: Payment, amount: Decimal) -> None:
+    """Both rows are locked. The sums are made here in Decimal: SQLite would add in floats."""
     payment.refunded_amount += amount
     payment.status = P.REFUNDED if payment.refunded_amount == payment.captured_amount else P.PARTIALLY_REFUNDED
     payment.save(update_fields=["refunded_amount", "status", "updated_at"])
-    Order.objects.filter(pk=payment.order_id).update(refunded_total=F("refunded_total") + amount)
+    order.refunded_total += amount
+    order.save(update_fields=["refunded_total", "updated_at"])
     _event("payment.refunded", payment, amount=str(amount))
 
 
@@ -183,7 +191,7 @@ def refund_payment(order: Order, amount, actor=None) -> PaymentTransaction:
     amount = _clean_refund_amount(amount)
     if actor is not None:
         permissions.authorize(actor, order.shop, ShopAction.REFUND)
-    payment = _locked_payment(order)
+    locked_order, payment = _lock_order_then_payment(order.pk)
     provider = get_provider(payment.provider)
     if payment.status not in COLLECTED:
         raise Conflict(
@@ -201,8 +209,8 @@ def refund_payment(order: Order, amount, actor=None) -> PaymentTransaction:
     if not result.success:
         raise PaymentDeclined(result.error or "The refund did not go through.")
     refund = _log(payment, TransactionKind.REFUND, amount, result)
-    _apply_refund(payment, amount)
-    order.refunded_total = Order.objects.values_list("refunded_total", flat=True).get(pk=order.pk)
+    _apply_refund(locked_order, payment, amount)
+    order.refunded_total = locked_order.refunded_total
     return refund
 
 
@@ -229,9 +237,12 @@ def void_payment(order: Order) -> Payment | None:
 @transaction.atomic
 def apply_webhook(provider_name: str, event: WebhookEvent) -> Payment:
     """Apply a processor's notice (already authenticated by its provider). Replays are no-ops."""
-    payment = Payment.objects.select_for_update().filter(provider=provider_name, reference=event.reference).first()
-    if payment is None:
+    ids = Payment.objects.filter(provider=provider_name, reference=event.reference).values_list("pk", "order_id").first()
+    if ids is None:
         raise NotFound("No payment has that reference.")
+    payment_id, order_id = ids
+    locked_order = Order.objects.select_for_update().get(pk=order_id)
+    payment = Payment.objects.select_for_update().get(pk=payment_id)
     if payment.transactions.filter(kind=TransactionKind.WEBHOOK, provider_reference=event.event_id).exists():
         return payment
     if event.kind == WebhookKind.CAPTURED and payment.status not in COLLECTED:
@@ -244,6 +255,6 @@ def apply_webhook(provider_name: str, event: WebhookEvent) -> Payment:
     elif event.kind == WebhookKind.REFUNDED:
         if payment.status not in COLLECTED or event.amount > payment.captured_amount - payment.refunded_amount:
             raise Conflict("That refund is more than this payment has left to refund.")
-        _apply_refund(payment, event.amount)
+        _apply_refund(locked_order, payment, event.amount)
     _log(payment, TransactionKind.WEBHOOK, event.amount, ProviderResult(success=True, reference=event.event_id))
     return payment

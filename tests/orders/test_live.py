@@ -3,8 +3,10 @@
 import uuid
 
 import pytest
+import pytest_asyncio
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
+from django.db import connections
 from django.test import Client
 
 from plaza.config.asgi import application
@@ -13,6 +15,13 @@ from plaza.shops.models import StaffRole
 from tests.orders.factories import member, paid_order
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
+
+
+@pytest_asyncio.fixture(autouse=True)
+async def _close_consumer_connections():
+    """Consumers query from a worker thread; its connection must not outlive the test database."""
+    yield
+    await sync_to_async(connections.close_all)()
 
 
 def session_cookie(user) -> str:

@@ -140,8 +140,10 @@ def test_every_order_event_is_pushed_to_the_shop_board_and_the_order_page(delive
     with delivered():
         services.change_status(order, S.NEW)
 
-    for channel in (board, page):
-        received = [async_to_sync(layer.receive)(channel) for _ in range(2)]
+    async def two_messages_each():
+        return [[await layer.receive(channel) for _ in range(2)] for channel in (board, page)]
+
+    for received in async_to_sync(two_messages_each)():
         assert [(m["topic"], m["order_id"], m["status"]) for m in received] == [
             ("order.placed", order.pk, S.NEW),
             ("order.status_changed", order.pk, S.NEW),

@@ -133,11 +133,11 @@ def _checkout_context(shop: Shop, form: CheckoutForm, summary) -> dict:
     }
 
 
-def _initial(request) -> dict:
-    user = request.user
-    if not user.is_authenticated:
-        return {}
-    return {"email": user.email, "name": user.display_name}
+def _initial(request, methods) -> dict:
+    initial = {"fulfilment_method": methods[0].method} if methods else {}
+    if request.user.is_authenticated:
+        initial.update(email=request.user.email, name=request.user.display_name)
+    return initial
 
 
 @require_http_methods(["GET", "POST"])
@@ -151,7 +151,7 @@ def checkout(request, shop_slug: str):
         if not summary.groups:
             messages.info(request, f"Your cart has nothing from {shop.name}.")
             return redirect("/cart/")
-        form = CheckoutForm(initial=_initial(request))
+        form = CheckoutForm(initial=_initial(request, summary.groups[0].methods))
         return render(request, "checkout/checkout.html", _checkout_context(shop, form, summary))
     if cart is None:
         messages.info(request, "Your cart is empty.")

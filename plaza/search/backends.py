@@ -1,7 +1,7 @@
 """Full-text matching, one backend per database vendor behind one interface.
 
 A backend narrows a Product queryset to the products matching the shopper's words and
-annotates ``relevance`` (higher is better). The words are reduced to plain letters and
+pages through them best match first. The words are reduced to plain letters and
 digits before they reach the database, so quotes, operators and column filters typed
 by the shopper are just text: the query syntax is ours, never theirs.
 """
@@ -11,7 +11,7 @@ from typing import Protocol
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import F, FloatField, QuerySet
+from django.db.models import F, QuerySet
 from django.db.models.expressions import RawSQL
 
 MAX_TERMS = 8
@@ -27,37 +27,61 @@ def search_terms(text: str) -> list[str]:
 
 
 class FullTextBackend(Protocol):
-    def match(self, products: QuerySet, terms: list[str]) -> QuerySet: ...
+    def match(self, products: QuerySet, terms: list[str]) -> QuerySet:
+        """The products whose document contains every term (as a prefix)."""
+
+    def ids_by_relevance(self, matched: QuerySet, terms: list[str], offset: int, limit: int) -> list[int]:
+        """One page of ``matched`` (already narrowed by :meth:`match`), best first."""
 
 
 class PostgresBackend:
-    """tsvector/tsquery on the GIN-indexed ``search_vector``; every word matches as a prefix."""
+    """tsvector/tsquery on the GIN-indexed ``search_vector``, ranked by ts_rank."""
 
     config = "simple"
 
+    def _query(self, terms: list[str]) -> SearchQuery:
+        return SearchQuery(" & ".join(f"'{term}':*" for term in terms), search_type="raw", config=self.config)
+
     def match(self, products: QuerySet, terms: list[str]) -> QuerySet:
-        query = SearchQuery(" & ".join(f"'{term}':*" for term in terms), search_type="raw", config=self.config)
-        return products.filter(search_document__search_vector=query).annotate(
-            relevance=SearchRank(F("search_document__search_vector"), query)
-        )
+        return products.filter(search_document__search_vector=self._query(terms))
+
+    def ids_by_relevance(self, matched: QuerySet, terms: list[str], offset: int, limit: int) -> list[int]:
+        ranked = matched.annotate(relevance=SearchRank(F("search_document__search_vector"), self._query(terms)))
+        return list(ranked.order_by("-relevance", "pk").values_list("pk", flat=True)[offset : offset + limit])
 
 
 class SqliteBackend:
-    """FTS5 with bm25 ranking (title counts ten times the rest); every word matches as a prefix."""
+    """FTS5, ranked by the table's ``rank`` (bm25; title weighs ten times the rest, migration 0003).
+
+    Matching is an uncorrelated ``rowid IN (… MATCH …)`` subquery: joined instead, SQLite
+    may drive the query from the product table and probe the full-text index once per row.
+    Ranking walks FTS5's own ``ORDER BY rank`` and keeps the rows the other filters allow.
+    """
+
+    MATCHES = "SELECT rowid FROM search_product_fts WHERE search_product_fts MATCH %s"
+
+    def _expression(self, terms: list[str]) -> str:
+        return " AND ".join(f'"{term}"*' for term in terms)
 
     def match(self, products: QuerySet, terms: list[str]) -> QuerySet:
-        expression = " AND ".join(f'"{term}"*' for term in terms)
-        table = products.model._meta.db_table
-        return products.filter(
-            pk__in=RawSQL("SELECT rowid FROM search_product_fts WHERE search_product_fts MATCH %s", [expression])
-        ).annotate(
-            relevance=RawSQL(
-                "(SELECT -bm25(search_product_fts, 10.0, 1.0) FROM search_product_fts"
-                f' WHERE search_product_fts MATCH %s AND rowid = "{table}"."id")',
-                [expression],
-                output_field=FloatField(),
-            )
-        )
+        return products.filter(pk__in=RawSQL(self.MATCHES, [self._expression(terms)]))
+
+    def ids_by_relevance(self, matched: QuerySet, terms: list[str], offset: int, limit: int) -> list[int]:
+        allowed = set(matched.values_list("pk", flat=True))
+        page: list[int] = []
+        skipped = 0
+        with connection.cursor() as cursor:
+            cursor.execute(self.MATCHES + " ORDER BY rank, rowid", [self._expression(terms)])
+            for (product_id,) in cursor:
+                if product_id not in allowed:
+                    continue
+                if skipped < offset:
+                    skipped += 1
+                    continue
+                page.append(product_id)
+                if len(page) == limit:
+                    break
+        return page
 
 
 def backend() -> FullTextBackend:

@@ -22,3 +22,4 @@ class ProductDocument(models.Model):
 
     def __str__(self) -> str:
         return self.title
+

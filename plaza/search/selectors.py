@@ -93,9 +93,9 @@ class ProductResults:
 class _Geography:
     """Distances and opening status of the locations that matter to one search, computed once."""
 
-    def __init__(self, filters: SearchFilters):
+    def __init__(self, filters: SearchFilters, *, with_status: bool):
         radius = min(filters.distance_km or MAX_DISTANCE_KM, MAX_DISTANCE_KM)
-        self.locations = storefront.nearby_locations(filters.position, radius_km=radius, at=filters.at)
+        self.locations = storefront.nearby_locations(filters.position, radius_km=radius, at=filters.at, with_status=with_status)
         self.shops = storefront.shops_from_locations(self.locations)
         self.shop_distance = {entry.shop.pk: entry.distance_km for entry in self.shops}
         stock_radius = filters.distance_km or storefront.NEARBY_KM
@@ -104,16 +104,19 @@ class _Geography:
         self._at = filters.at
         self._radius_limited = filters.distance_km is not None
 
-    def open_shops(self) -> QuerySet:
-        """Shops with a location open now (within the distance filter, when there is one)."""
+    def open_location_ids(self) -> set[int]:
+        """Locations open now (within the distance filter, when there is one)."""
         if self._open_location_ids is None:
             self._open_location_ids = storefront.open_location_ids(self._at)
             if self._radius_limited:
                 self._open_location_ids &= {item.location.pk for item in self.locations}
-        return Location.objects.filter(pk__in=list(self._open_location_ids)).values("shop_id")
+        return self._open_location_ids
+
+    def open_shops(self) -> QuerySet:
+        return Location.objects.filter(pk__in=list(self.open_location_ids())).values("shop_id")
 
     def open_stock_location_ids(self) -> list[int]:
-        return [item.location.pk for item in self.locations if item.status.is_open and item.location.pk in self.stock_location_ids]
+        return [pk for pk in self.stock_location_ids if pk in self.open_location_ids()]
 
 
 def _product_queryset(filters: SearchFilters, geo: _Geography, *, skip: frozenset[str] = frozenset()) -> QuerySet:
@@ -207,29 +210,29 @@ def _page_by_distance(products: QuerySet, geo: _Geography, offset: int, limit: i
     return list(storefront.with_card_data(page)[skip_within : skip_within + limit])
 
 
-def search_products(
-    filters: SearchFilters, *, offset: int = 0, limit: int = PAGE_SIZE, facets: bool = True
-) -> ProductResults:
+def search_products(filters: SearchFilters, *, offset: int = 0, limit: int = PAGE_SIZE) -> ProductResults:
     offset = max(0, min(offset, MAX_OFFSET))
     limit = max(1, min(limit, MAX_PAGE_SIZE))
-    geo = _Geography(filters)
+    geo = _Geography(filters, with_status=False)
     products = _product_queryset(filters, geo)
     count = products.count()
     sort = filters.effective_sort
-    if sort == Sort.DISTANCE:
-        page = _page_by_distance(products, geo, offset, limit) if count > offset else []
+    if count <= offset:
+        page = []
+    elif sort == Sort.DISTANCE:
+        page = _page_by_distance(products, geo, offset, limit)
+    elif sort == Sort.RELEVANCE:
+        ids = backend().ids_by_relevance(products, filters.terms, offset, limit)
+        by_id = storefront.with_card_data(Product.objects.filter(pk__in=ids)).in_bulk()
+        page = [by_id[pk] for pk in ids if pk in by_id]
     else:
-        ordering = {
-            Sort.RELEVANCE: ("-relevance", "pk"),
-            Sort.PRICE: ("min_price", "pk"),
-            Sort.PRICE_DESC: ("-min_price", "pk"),
-        }[sort]
-        page = list(storefront.with_card_data(products.order_by(*ordering))[offset : offset + limit]) if count > offset else []
+        ordering = ("min_price", "pk") if sort == Sort.PRICE else ("-min_price", "pk")
+        page = list(storefront.with_card_data(products.order_by(*ordering))[offset : offset + limit])
     return ProductResults(
         count=count,
         hits=[ProductHit(product, geo.shop_distance.get(product.shop_id)) for product in page],
-        categories=_category_facets(filters, geo) if facets else [],
-        price_bands=_price_facets(filters, geo) if facets else [],
+        categories=_category_facets(filters, geo),
+        price_bands=_price_facets(filters, geo),
     )
 
 
@@ -279,7 +282,7 @@ def search_shops(filters: SearchFilters, *, offset: int = 0, limit: int = PAGE_S
     """Shops by name, description or kind; nearest first (or by name when no distance is known)."""
     offset = max(0, min(offset, MAX_OFFSET))
     limit = max(1, min(limit, MAX_PAGE_SIZE))
-    geo = _Geography(filters)
+    geo = _Geography(filters, with_status=True)
     matching = list(_shop_queryset(filters, geo).order_by("name", "pk").values_list("pk", flat=True))
     if filters.effective_sort in (Sort.DISTANCE, Sort.RELEVANCE):
         matching.sort(key=lambda pk: geo.shop_distance.get(pk, float("inf")))

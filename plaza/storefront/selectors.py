@@ -7,7 +7,7 @@ locations or products involved (tests/storefront/test_query_counts.py holds us t
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q
+from django.db.models import Avg, Count, F, Max, Prefetch, Q
 from django.utils import timezone
 
 from plaza.catalog.models import Category, Product, ProductImage, ProductStatus, Variant
@@ -58,24 +58,30 @@ open_location_ids = hours.open_location_ids
 class NearbyLocation:
     location: Location
     distance_km: float
-    status: OpeningStatus
+    status: OpeningStatus | None
 
 
 def nearby_locations(
-    position: Position, *, radius_km: float | None, at: datetime, shop: Shop | None = None
+    position: Position, *, radius_km: float | None, at: datetime, shop: Shop | None = None, with_status: bool = True
 ) -> list[NearbyLocation]:
-    """Locations of active shops within ``radius_km`` (None: any distance), nearest first, with their status."""
+    """Locations of active shops within ``radius_km`` (None: any distance), nearest first.
+
+    ``with_status`` adds each one's opening status (two more queries and some work per
+    location); without it ``status`` is None.
+    """
     candidates = Location.objects.filter(shop__is_active=True).select_related("shop")
     if radius_km is not None:
         min_lat, max_lat, min_lng, max_lng = bounding_box(position.latitude, position.longitude, radius_km)
         candidates = candidates.filter(latitude__range=(min_lat, max_lat), longitude__range=(min_lng, max_lng))
     if shop is not None:
         candidates = candidates.filter(shop=shop)
+    if with_status:
+        candidates = with_hours(candidates, at)
     nearby = []
-    for location in with_hours(candidates, at):
+    for location in candidates:
         km = distance_km(position.latitude, position.longitude, location.latitude, location.longitude)
         if radius_km is None or km <= radius_km:
-            nearby.append(NearbyLocation(location, km, opening_status(location, at)))
+            nearby.append(NearbyLocation(location, km, opening_status(location, at) if with_status else None))
     nearby.sort(key=lambda item: (item.distance_km, item.location.pk))
     return nearby
 
@@ -89,7 +95,7 @@ class NearbyShop:
     location_count: int = 0
 
     @property
-    def status(self) -> OpeningStatus:
+    def status(self) -> OpeningStatus | None:
         return (self.open_location or self.nearest).status
 
 
@@ -101,7 +107,7 @@ def shops_from_locations(locations: list[NearbyLocation]) -> list[NearbyShop]:
         if entry is None:
             entry = shops[item.location.shop_id] = NearbyShop(item.location.shop, item.distance_km, item)
         entry.location_count += 1
-        if entry.open_location is None and item.status.is_open:
+        if entry.open_location is None and item.status and item.status.is_open:
             entry.open_location = item
     return list(shops.values())
 
@@ -181,11 +187,38 @@ def published_products():
     return Product.objects.filter(status=ProductStatus.PUBLISHED, shop__is_active=True)
 
 
-def in_stock_at(location_ids) -> Exists:
-    """Products with at least one unit not held by an order at one of these locations."""
-    return Exists(
-        Stock.objects.filter(variant__product=OuterRef("pk"), location_id__in=list(location_ids), quantity__gt=F("reserved"))
+def in_stock_at(location_ids) -> Q:
+    """Products with at least one unit not held by an order at one of these locations.
+
+    An uncorrelated ``IN`` subquery: the database computes it once instead of per product.
+    """
+    stocked = Stock.objects.filter(location_id__in=list(location_ids), quantity__gt=F("reserved"))
+    return Q(pk__in=Variant.objects.filter(stocks__in=stocked).values("product_id"))
+
+
+def in_stock_near(locations: list[NearbyLocation], *, limit: int) -> list[tuple[Product, float]]:
+    """The newest product in stock at each of the ``limit`` nearest shops, nearest first.
+
+    Reads only the stock rows of those shops' nearby locations, so the cost does not grow
+    with the catalog.
+    """
+    shop_distance: dict[int, float] = {}
+    for item in locations:
+        shop_distance.setdefault(item.location.shop_id, item.distance_km)
+    nearest = set(sorted(shop_distance, key=shop_distance.get)[:limit])
+    newest_in_stock = (
+        Stock.objects.filter(
+            location_id__in=[item.location.pk for item in locations if item.location.shop_id in nearest],
+            quantity__gt=F("reserved"),
+            variant__product__status=ProductStatus.PUBLISHED,
+        )
+        .values("location__shop_id")
+        .annotate(product_id=Max("variant__product_id"))
+        .values_list("product_id", flat=True)
     )
+    products = with_card_data(Product.objects.filter(pk__in=list(newest_in_stock)))
+    ranked = sorted(products, key=lambda product: (shop_distance[product.shop_id], product.pk))
+    return [(product, shop_distance[product.shop_id]) for product in ranked]
 
 
 def popular_categories(limit: int = 12) -> list[Category]:

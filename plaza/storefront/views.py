@@ -8,7 +8,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from plaza.catalog.models import Product
-from plaza.search.selectors import SearchFilters, Sort, search_products
 from plaza.shops import selectors as hours
 from plaza.shops.models import Shop
 from plaza.storefront import selectors
@@ -28,12 +27,8 @@ def _place_context(request, position, problem) -> dict:
 def home(request):
     position, problem = shopper_position(request)
     at = timezone.now()
-    shops = selectors.nearby_shops(position, at=at)
-    products = search_products(
-        SearchFilters(position=position, at=at, in_stock=True, distance_km=selectors.NEARBY_KM, sort=Sort.DISTANCE),
-        limit=HOME_PRODUCTS,
-        facets=False,
-    )
+    locations = selectors.nearby_locations(position, radius_km=selectors.NEARBY_KM, at=at)
+    shops = selectors.shops_from_locations(locations)
     return render(
         request,
         "storefront/home.html",
@@ -42,7 +37,7 @@ def home(request):
             "shops": shops[:HOME_SHOPS],
             "shop_count": len(shops),
             "open_count": sum(1 for entry in shops if entry.open_location),
-            "products": products,
+            "products": selectors.in_stock_near(locations, limit=HOME_PRODUCTS),
             "categories": selectors.popular_categories(),
             "nearby_km": selectors.NEARBY_KM,
         },

@@ -4,6 +4,7 @@ import re
 import pytest
 
 from plaza.catalog.models import ProductStatus
+from plaza.inventory.models import Stock
 from plaza.storefront.geo import SESSION_KEY
 from tests.factories import ProductFactory
 from tests.storefront.town import PARIS
@@ -17,10 +18,19 @@ def test_home_shows_nearby_shops_products_and_categories(town, client):
     html = client.get("/").content.decode()
     assert "Librairie du Centre" in html and "Boulangerie Croix-Rousse" in html
     assert "Paris Chocolatier" not in html
-    assert "Sourdough Loaf" in html and "Cordless Drill" in html
-    assert "Butter Croissant" not in html  # every unit is reserved
+    # The newest product in stock at each nearby shop (the draft cake is newer, but a draft).
+    assert "Dark Chocolate Bar" in html and "The Bread Book" in html and "Cordless Drill" in html
+    assert "Secret Chocolate Cake" not in html and "Chocolate Truffles" not in html
     assert "Open until" in html
     assert "Sweets" in html  # a category chip
+
+
+def test_home_skips_products_whose_units_are_all_reserved(town, client):
+    Stock.objects.filter(variant__product=town.products["drill"]).update(reserved=3)
+    Stock.objects.filter(variant__product=town.products["chocolate_bar"]).update(reserved=4)
+    html = client.get("/").content.decode()
+    assert "Cordless Drill" not in html and "Dark Chocolate Bar" not in html
+    assert "Sourdough Loaf" in html  # the bakery's newest product with a unit left
 
 
 def test_home_has_empty_states_when_nothing_is_near(db, client):

@@ -3,7 +3,9 @@ import uuid
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from plaza.orders import services
@@ -202,3 +204,17 @@ def test_actions_need_post_and_a_csrf_token(order, staff, client_for):
     assert strict.post(action_url(order, "accept")).status_code == 403
     order.refresh_from_db()
     assert order.status == S.NEW
+
+
+def test_the_board_costs_the_same_queries_however_many_orders(client_for, order, staff):
+    client = client_for(staff)
+    statuses = (S.ACCEPTED, S.READY_FOR_PICKUP, S.COMPLETED)
+    for status in statuses:
+        paid_order(status=status, location=order.location)
+    with CaptureQueriesContext(connection) as few:
+        client.get(board_url(order))
+    for status in (S.NEW, *statuses, S.CANCELLED) * 3:
+        paid_order(status=status, location=order.location, quantity=3)
+    with CaptureQueriesContext(connection) as many:
+        client.get(board_url(order))
+    assert len(many) == len(few)

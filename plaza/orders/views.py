@@ -17,6 +17,7 @@ from plaza.orders import selectors, services
 from plaza.orders.forms import BoardFilterForm, CancelForm, CompleteForm, RefundForm
 from plaza.orders.models import Order
 from plaza.shops.permissions import ShopAction, role_allows, shop_member_required
+from plaza.shops.views import merchant_context
 
 ORDERS_PER_PAGE = 20
 
@@ -121,7 +122,7 @@ def board(request, shop, membership):
         (column, [Card(order, _can_refund(membership)) for order in orders])
         for column, orders in selectors.board(shop, day_from=days.get("day_from"), day_to=days.get("day_to"))
     ]
-    context = {"shop": shop, "membership": membership, "columns": columns, "filters": filters, "filtered": bool(days)}
+    context = merchant_context(shop, membership, "orders", columns=columns, filters=filters, filtered=bool(days))
     template = "orders/merchant/_columns.html" if request.htmx else "orders/merchant/board.html"
     return render(request, template, context)
 
@@ -135,9 +136,8 @@ def card(request, shop, membership, order_id):
 @shop_member_required(ShopAction.VIEW)
 def merchant_order(request, shop, membership, order_id):
     order = _shop_order(shop, order_id)
-    return render(
-        request, "orders/merchant/order.html", {"shop": shop, "card": Card(order, _can_refund(membership))}
-    )
+    context = merchant_context(shop, membership, "orders", card=Card(order, _can_refund(membership)))
+    return render(request, "orders/merchant/order.html", context)
 
 
 @require_POST
@@ -163,8 +163,9 @@ def order_action(request, shop, membership, order_id, action):
     else:
         error = "Please correct the highlighted field."
     failed = Card(order, _can_refund(membership), forms={action: form} if form else {}, error=error, open_dialog=action)
-    template = "orders/merchant/_card.html" if request.htmx else "orders/merchant/order.html"
-    return render(request, template, {"shop": shop, "card": failed}, status=status)
+    if request.htmx:
+        return render(request, "orders/merchant/_card.html", {"shop": shop, "card": failed}, status=status)
+    return render(request, "orders/merchant/order.html", merchant_context(shop, membership, "orders", card=failed), status=status)
 
 
 def _after_action(request, shop, membership, order_id, done: str):

@@ -51,6 +51,7 @@ def test_accept_then_ready_moves_the_card_and_updates_the_shoppers_page_live(liv
     merchant = signed_in_context(browser, live_url, owner).new_page()
     merchant.goto(f"{live_url}/merchant/{order.shop.slug}/orders/")
     expect(merchant.locator("#live-state")).to_have_text("Live: updates appear by themselves.")
+    merchant.evaluate("window.stayedOpen = true")
     card = merchant.locator(f"#order-card-{order.pk}")
     expect(card).to_have_attribute("data-column", "new")
     expect(merchant.locator('.cards[data-column="new"]').locator(f"#order-card-{order.pk}")).to_be_visible()
@@ -64,6 +65,7 @@ def test_accept_then_ready_moves_the_card_and_updates_the_shoppers_page_live(liv
     expect(shopper.locator(".status-line .badge")).to_have_text("Ready for pick-up")
     expect(shopper.get_by_text("Your order is ready.")).to_be_visible()
     assert shopper.evaluate("window.stayedOpen") is True
+    assert merchant.evaluate("window.stayedOpen") is True
 
     # A new order shows up on the open board by itself.
     newcomer = paid_order(status=OrderStatus.PENDING_PAYMENT, location=order.location, customer_name="Noé Bernard")

@@ -243,12 +243,8 @@ class _Plan:
     provider: PaymentProvider
     payment_details: dict
     totals: Totals
-    email: str
-    name: str
-    phone: str
-    note: str
-    pickup_slot: datetime | None
-    address: dict
+    # Order fields as they will be written: contact, pick-up slot, address.
+    order_fields: dict
 
 
 def _first_with_stock(candidates: list[Location], lines: list[CartLine], method_label: str) -> Location:
@@ -263,21 +259,7 @@ def _first_with_stock(candidates: list[Location], lines: list[CartLine], method_
     )
 
 
-def _plan(cart: Cart, shop: Shop, details: CheckoutDetails, user, now: datetime) -> _Plan:
-    if not shop.is_active:
-        raise NotFound("This shop is not taking orders.")
-    lines = list(
-        CartLine.objects.filter(cart=cart, variant__product__shop=shop)
-        .select_related("variant__product")
-        .order_by("id")
-    )
-    if not lines:
-        raise InvalidInput("Your cart has nothing from this shop.", fields={"shop": ["Nothing to check out."]})
-    errors = _Errors()
-    for line in lines:
-        if line.variant.product.status != ProductStatus.PUBLISHED:
-            errors.add("lines", f"“{line.variant.product.title}” is no longer for sale; remove it from your cart.")
-
+def _contact(errors: _Errors, details: CheckoutDetails, user) -> dict:
     fallback_email = user.email if getattr(user, "is_authenticated", False) else ""
     email = _text(errors, "email", details.email or fallback_email, label="e-mail address", max_length=254, required=True)
     if email and "email" not in errors:
@@ -285,72 +267,103 @@ def _plan(cart: Cart, shop: Shop, details: CheckoutDetails, user, now: datetime)
             validate_email(email)
         except ValidationError:
             errors.add("email", "Enter a valid e-mail address.")
-    name = _text(errors, "name", details.name, label="name", max_length=120, required=True)
-    phone = _text(errors, "phone", details.phone, label="phone number", max_length=40)
-    note = _text(errors, "note", details.note, label="note", max_length=MAX_NOTE_LENGTH)
+    return {
+        "email": email,
+        "customer_name": _text(errors, "name", details.name, label="name", max_length=120, required=True),
+        "phone": _text(errors, "phone", details.phone, label="phone number", max_length=40),
+        "note": _text(errors, "note", details.note, label="note", max_length=MAX_NOTE_LENGTH),
+    }
 
-    method = details.fulfilment_method
-    if method not in FulfilmentMethod.values:
-        errors.add("fulfilment_method", "Choose pick-up, delivery or shipping.")
-    provider, payment_details = None, {}
+
+def _payment(errors: _Errors, details: CheckoutDetails) -> tuple[PaymentProvider | None, dict]:
     try:
         provider = get_provider(details.payment_provider)
-        payment_details = provider.clean_details(details.payment_details or {})
+        cleaned = provider.clean_details(details.payment_details or {})
     except InvalidInput as error:
         errors.absorb(error)
-    if provider is not None and provider.pickup_only and method != FulfilmentMethod.PICKUP:
+        return None, {}
+    if provider.pickup_only and details.fulfilment_method != FulfilmentMethod.PICKUP:
         errors.add("payment_provider", f"{provider.label} is only possible for pick-up orders.")
+    return provider, cleaned
 
-    locations = checkout_locations(shop)
-    candidates: list[Location] = []
-    pickup_slot = None
-    address = {"address_line": "", "address_city": "", "address_postcode": "", "address_latitude": None, "address_longitude": None}
-    if method == FulfilmentMethod.PICKUP:
-        location = next((l for l in locations if l.pk == details.location_id and l.pickup_enabled), None)
-        if location is None:
-            errors.add("location_id", "Choose one of the shop's pick-up locations.")
-        elif not isinstance(details.pickup_slot, datetime):
-            errors.add("pickup_slot", "Choose a pick-up time.")
-        else:
-            pickup_slot = details.pickup_slot
-            if timezone.is_naive(pickup_slot):
-                pickup_slot = timezone.make_aware(pickup_slot)
-            slot_error = pickup_slot_error(location, pickup_slot, now)
-            if slot_error:
-                errors.add("pickup_slot", slot_error)
-            candidates = [location]
-    elif method in (FulfilmentMethod.DELIVERY, FulfilmentMethod.SHIPPING):
-        offering = [
-            l for l in locations if (l.delivery_enabled if method == FulfilmentMethod.DELIVERY else l.shipping_enabled)
-        ]
-        if not offering:
-            errors.add("fulfilment_method", f"This shop does not offer {FulfilmentMethod(method).label.lower()}.")
-        shipping = method == FulfilmentMethod.SHIPPING
-        address["address_line"] = _text(errors, "address_line", details.address_line, label="address", max_length=255, required=True)
-        address["address_city"] = _text(errors, "address_city", details.address_city, label="town", max_length=120, required=shipping)
-        address["address_postcode"] = _text(
+
+def _pickup(errors: _Errors, details: CheckoutDetails, locations: list[Location], now: datetime):
+    """(the pick-up location, fields of the order)"""
+    location = next((l for l in locations if l.pk == details.location_id and l.pickup_enabled), None)
+    if location is None:
+        errors.add("location_id", "Choose one of the shop's pick-up locations.")
+        return None, {}
+    slot = details.pickup_slot
+    if not isinstance(slot, datetime):
+        errors.add("pickup_slot", "Choose a pick-up time.")
+        return None, {}
+    if timezone.is_naive(slot):
+        slot = timezone.make_aware(slot)
+    slot_error = pickup_slot_error(location, slot, now)
+    if slot_error:
+        errors.add("pickup_slot", slot_error)
+    return location, {"pickup_slot_start": slot}
+
+
+def _address(errors: _Errors, details: CheckoutDetails, locations: list[Location]):
+    """(locations that could send it, fields of the order) for delivery or shipping."""
+    method = details.fulfilment_method
+    shipping = method == FulfilmentMethod.SHIPPING
+    offering = [l for l in locations if (l.shipping_enabled if shipping else l.delivery_enabled)]
+    if not offering:
+        errors.add("fulfilment_method", f"This shop does not offer {FulfilmentMethod(method).label.lower()}.")
+    fields = {
+        "address_line": _text(errors, "address_line", details.address_line, label="address", max_length=255, required=True),
+        "address_city": _text(errors, "address_city", details.address_city, label="town", max_length=120, required=shipping),
+        "address_postcode": _text(
             errors, "address_postcode", details.address_postcode, label="postcode", max_length=20, required=shipping
-        )
-        if shipping:
-            candidates = offering
-        else:
-            latitude, longitude = _coordinate(details.latitude, 90), _coordinate(details.longitude, 180)
-            if latitude is None:
-                errors.add("latitude", "Give the delivery address's latitude (-90 to 90).")
-            if longitude is None:
-                errors.add("longitude", "Give the delivery address's longitude (-180 to 180).")
-            if offering and latitude is not None and longitude is not None:
-                address["address_latitude"], address["address_longitude"] = latitude, longitude
-                candidates = delivering_locations(offering, latitude, longitude)
-                if not candidates:
-                    farthest = max(l.delivery_radius_km for l in offering)
-                    errors.add("address_line", f"This address is outside the shop's delivery area (up to {farthest} km).")
+        ),
+    }
+    if shipping:
+        return offering, fields
+    latitude, longitude = _coordinate(details.latitude, 90), _coordinate(details.longitude, 180)
+    if latitude is None:
+        errors.add("latitude", "Give the delivery address's latitude (-90 to 90).")
+    if longitude is None:
+        errors.add("longitude", "Give the delivery address's longitude (-180 to 180).")
+    if not offering or latitude is None or longitude is None:
+        return [], fields
+    in_range = delivering_locations(offering, latitude, longitude)
+    if not in_range:
+        farthest = max(l.delivery_radius_km for l in offering)
+        errors.add("address_line", f"This address is outside the shop's delivery area (up to {farthest} km).")
+    return in_range, {**fields, "address_latitude": latitude, "address_longitude": longitude}
+
+
+def _plan(cart: Cart, shop: Shop, details: CheckoutDetails, user, now: datetime) -> _Plan:
+    """Check everything, collecting every field's errors; raise before anything is written."""
+    if not shop.is_active:
+        raise NotFound("This shop is not taking orders.")
+    lines = list(
+        CartLine.objects.filter(cart=cart, variant__product__shop=shop).select_related("variant__product").order_by("id")
+    )
+    if not lines:
+        raise InvalidInput("Your cart has nothing from this shop.", fields={"shop": ["Nothing to check out."]})
+    errors = _Errors()
+    for line in lines:
+        if line.variant.product.status != ProductStatus.PUBLISHED:
+            errors.add("lines", f"“{line.variant.product.title}” is no longer for sale; remove it from your cart.")
+    order_fields = _contact(errors, details, user)
+    provider, payment_details = _payment(errors, details)
+    method = details.fulfilment_method
+    locations = checkout_locations(shop)
+    pickup_location, candidates = None, []
+    if method == FulfilmentMethod.PICKUP:
+        pickup_location, where = _pickup(errors, details, locations, now)
+    elif method in (FulfilmentMethod.DELIVERY, FulfilmentMethod.SHIPPING):
+        candidates, where = _address(errors, details, locations)
+    else:
+        errors.add("fulfilment_method", "Choose pick-up, delivery or shipping.")
+        where = {}
     if errors:
         raise InvalidInput("Please correct the highlighted fields.", fields=dict(errors))
 
-    location = candidates[0] if method == FulfilmentMethod.PICKUP else _first_with_stock(
-        candidates, lines, FulfilmentMethod(method).label
-    )
+    location = pickup_location or _first_with_stock(candidates, lines, FulfilmentMethod(method).label)
     fee = {
         FulfilmentMethod.PICKUP: Decimal("0.00"),
         FulfilmentMethod.DELIVERY: location.delivery_fee,
@@ -361,7 +374,7 @@ def _plan(cart: Cart, shop: Shop, details: CheckoutDetails, user, now: datetime)
         raise InvalidInput("This order is too large to place online.", fields={"lines": ["Lower the quantities."]})
     return _Plan(
         lines=lines, location=location, provider=provider, payment_details=payment_details, totals=totals,
-        email=email, name=name, phone=phone, note=note, pickup_slot=pickup_slot, address=address,
+        order_fields={**order_fields, **where},
     )
 
 
@@ -416,14 +429,9 @@ def _open_order(cart, shop, details, *, user, scope, key, now) -> tuple[Order, P
         number=_new_order_number(),
         shop=shop,
         customer=user if getattr(user, "is_authenticated", False) else None,
-        email=plan.email,
-        customer_name=plan.name,
-        phone=plan.phone,
-        note=plan.note,
         fulfilment_method=details.fulfilment_method,
         location=plan.location,
-        pickup_slot_start=plan.pickup_slot,
-        **plan.address,
+        **plan.order_fields,
         currency=shop.currency,
         subtotal=plan.totals.subtotal,
         fulfilment_fee=plan.totals.fulfilment_fee,

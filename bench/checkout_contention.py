@@ -1,0 +1,255 @@
+"""Checkout under contention: N buyers race for K units of one item through ``place_order``.
+
+Each buyer has a cart with one unit and checks out (pick-up, test card that succeeds) with
+its own idempotency key; threads (or processes) run the checkouts at once. The table shows
+checkouts per second, the latency of one checkout, and the units sold beyond stock, which
+must be 0. Afterwards the stock row must equal units minus units sold.
+
+    python -m bench.checkout_contention                      # default scenarios, SQLite and PostgreSQL
+    python -m bench.checkout_contention --backend postgres --buyers 600 --units 500 --workers 8
+"""
+
+import argparse
+import multiprocessing
+import queue
+import threading
+import time
+import uuid
+
+from bench.common import BACKENDS, emit_result, machine, percentile, print_table, run_child, setup_django
+
+# (buyers, units, workers, mode): the issue's race, then sustained throughput.
+SCENARIOS = [
+    (50, 10, 16, "thread"),
+    (600, 500, 8, "thread"),
+    (600, 500, 4, "process"),
+]
+CHILD_TIMEOUT_S = 600
+
+
+def build_store(units: int):
+    """A shop open around the clock with one published item and ``units`` on the shelf."""
+    from datetime import time as clock
+    from decimal import Decimal
+
+    from plaza.catalog.models import Product, ProductStatus, Variant
+    from plaza.inventory.models import Stock
+    from plaza.shops.models import Location, OpeningHours, Shop
+
+    name = f"bench-{uuid.uuid4().hex[:10]}"
+    shop = Shop.objects.create(name=name, slug=name, currency="EUR", tax_rate_percent=Decimal("20.00"))
+    location = Location.objects.create(shop=shop, name="Counter", address="1 Rue du Banc", latitude=45.76, longitude=4.83)
+    OpeningHours.objects.bulk_create(
+        OpeningHours(location=location, weekday=weekday, opens=clock(0, 0), closes=clock(23, 59)) for weekday in range(7)
+    )
+    product = Product.objects.create(
+        shop=shop, handle="last-one", title="The Last One", status=ProductStatus.PUBLISHED, min_price=Decimal("12.50")
+    )
+    variant = Variant.objects.create(product=product, sku=f"{name}-1", price=Decimal("12.50"))
+    stock = Stock.objects.create(variant=variant, location=location, quantity=units)
+    return shop, location, variant, stock
+
+
+def prepare_carts(variant, buyers: int) -> list[int]:
+    """One guest cart with one unit per buyer: written directly, the race is what is measured."""
+    from plaza.checkout.models import Cart, CartLine
+
+    carts = Cart.objects.bulk_create([Cart() for _ in range(buyers)])
+    CartLine.objects.bulk_create([CartLine(cart=cart, variant=variant, quantity=1) for cart in carts])
+    return [cart.pk for cart in carts]
+
+
+def checkout(cart_id: int, shop, details) -> tuple[str, float]:
+    """One buyer's checkout: (outcome, seconds). Outcome is "ordered", an error code, or "crash: …"."""
+    from plaza.checkout.models import Cart
+    from plaza.checkout.services import place_order
+    from plaza.core.errors import PlazaError
+    from plaza.orders.models import OrderStatus
+
+    cart = Cart.objects.get(pk=cart_id)
+    started = time.perf_counter()
+    try:
+        result = place_order(cart=cart, shop=shop, details=details, idempotency_key=uuid.uuid4().hex)
+        outcome = "ordered" if result.order.status == OrderStatus.NEW else result.order.status
+    except PlazaError as error:
+        outcome = error.code
+    except Exception as error:  # the benchmark reports a crash instead of dying on it
+        outcome = f"crash: {type(error).__name__}: {error}"[:200]
+    return outcome, time.perf_counter() - started
+
+
+def checkout_worker(cart_ids: "queue.Queue[int]", shop, details, results: list, start: threading.Barrier) -> None:
+    from django.db import connection
+
+    connection.ensure_connection()
+    start.wait()
+    while True:
+        try:
+            cart_id = cart_ids.get_nowait()
+        except queue.Empty:
+            break
+        results.append(checkout(cart_id, shop, details))
+    connection.close()
+
+
+def run_threads(cart_ids: list[int], workers: int, shop, details) -> tuple[list, float]:
+    pending: queue.Queue[int] = queue.Queue()
+    for cart_id in cart_ids:
+        pending.put(cart_id)
+    results: list = []
+    start = threading.Barrier(workers + 1)
+    threads = [
+        threading.Thread(target=checkout_worker, args=(pending, shop, details, results, start)) for _ in range(workers)
+    ]
+    for thread in threads:
+        thread.start()
+    start.wait()
+    started = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    return results, time.perf_counter() - started
+
+
+def process_worker(cart_ids: list[int], shop, details, results, start) -> None:
+    from django.db import connections
+
+    # The forked child must not share the parent's database connection.
+    connections.close_all()
+    connections["default"].ensure_connection()
+    start.wait()
+    results.put([checkout(cart_id, shop, details) for cart_id in cart_ids])
+    connections.close_all()
+
+
+def run_processes(cart_ids: list[int], workers: int, shop, details) -> tuple[list, float]:
+    from django.db import connections
+
+    context = multiprocessing.get_context("fork")
+    connections.close_all()
+    results = context.Queue()
+    start = context.Barrier(workers + 1)
+    processes = [
+        context.Process(target=process_worker, args=(cart_ids[index::workers], shop, details, results, start))
+        for index in range(workers)
+    ]
+    for process in processes:
+        process.start()
+    start.wait()
+    started = time.perf_counter()
+    collected = [outcome for _ in processes for outcome in results.get()]
+    elapsed = time.perf_counter() - started
+    for process in processes:
+        process.join()
+    return collected, elapsed
+
+
+def race(backend: str, buyers: int, units: int, workers: int, mode: str) -> dict:
+    from django.db.models import Sum
+
+    from plaza.checkout.fulfilment import pickup_slots
+    from plaza.checkout.services import CheckoutDetails
+    from plaza.inventory.models import Reservation
+    from plaza.orders.models import OrderLine, OrderStatus
+    from plaza.payments.providers.test_card import SUCCEEDS
+
+    def details_for(location) -> CheckoutDetails:
+        return CheckoutDetails(
+            fulfilment_method="pickup",
+            payment_provider="test_card",
+            email="buyer@bench.plaza.test",
+            name="Bench Buyer",
+            location_id=location.pk,
+            pickup_slot=pickup_slots(location)[0],
+            payment_details={"card_number": SUCCEEDS, "card_expiry": "12/39", "card_cvc": "123"},
+        )
+
+    # One checkout first, unmeasured, so imports and first-use caches do not count.
+    warm_shop, warm_location, warm_variant, _ = build_store(1)
+    checkout(prepare_carts(warm_variant, 1)[0], warm_shop, details_for(warm_location))
+
+    shop, location, variant, stock = build_store(units)
+    cart_ids = prepare_carts(variant, buyers)
+    details = details_for(location)
+    run = run_processes if mode == "process" else run_threads
+    results, elapsed = run(cart_ids, workers, shop, details)
+
+    stock.refresh_from_db()
+    paid = OrderLine.objects.filter(order__shop=shop).exclude(
+        order__status__in=[OrderStatus.PAYMENT_FAILED, OrderStatus.CANCELLED, OrderStatus.PENDING_PAYMENT]
+    )
+    sold = paid.aggregate(units=Sum("quantity"))["units"] or 0
+    held = Reservation.objects.filter(stock=stock).aggregate(units=Sum("quantity"))["units"] or 0
+    outcomes: dict[str, int] = {}
+    for outcome, _ in results:
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    ordered_latencies = [seconds * 1000 for outcome, seconds in results if outcome == "ordered"]
+    all_latencies = [seconds * 1000 for _, seconds in results]
+    return {
+        "backend": backend,
+        "mode": mode,
+        "workers": workers,
+        "buyers": buyers,
+        "units": units,
+        "ordered": outcomes.get("ordered", 0),
+        "out_of_stock": outcomes.get("out_of_stock", 0),
+        "other": {outcome: count for outcome, count in outcomes.items() if outcome not in ("ordered", "out_of_stock")},
+        "seconds": elapsed,
+        "orders_per_s": outcomes.get("ordered", 0) / elapsed,
+        "checkouts_per_s": len(results) / elapsed,
+        "p50_ms": percentile(ordered_latencies, 50),
+        "p99_ms": percentile(ordered_latencies, 99),
+        "all_p99_ms": percentile(all_latencies, 99),
+        "oversold": max(0, sold + held - units),
+        # The shelf must hold exactly what was not sold: anything else is lost or invented stock.
+        "stock_consistent": stock.quantity == units - sold and stock.reserved == held and stock.quantity >= stock.reserved,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--backend", choices=[*BACKENDS, "both"], default="both")
+    parser.add_argument("--buyers", type=int, help="buyers racing (default: the built-in scenarios)")
+    parser.add_argument("--units", type=int, help="units on the shelf")
+    parser.add_argument("--workers", type=int, default=8, help="concurrent threads or processes")
+    parser.add_argument("--mode", choices=["thread", "process"], default="thread")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    options = parser.parse_args()
+    if (options.buyers is None) != (options.units is None):
+        parser.error("give --buyers and --units together")
+    if options.child:
+        setup_django(options.backend, "checkout")
+        scenarios = SCENARIOS if options.buyers is None else [(options.buyers, options.units, options.workers, options.mode)]
+        for buyers, units, workers, mode in scenarios:
+            emit_result(race(options.backend, buyers, units, workers, mode))
+        return
+
+    arguments = []
+    if options.buyers is not None:
+        arguments = ["--buyers", str(options.buyers), "--units", str(options.units)]
+        arguments += ["--workers", str(options.workers), "--mode", options.mode]
+    backends = BACKENDS if options.backend == "both" else [options.backend]
+    # One process per backend: Django's database settings are fixed once it is set up.
+    results = [result for backend in backends for result in run_child(__spec__.name, backend, arguments, CHILD_TIMEOUT_S)]
+    print(f"Checkout under contention — {machine()}")
+    print_table(
+        [
+            "backend", "mode", "workers", "buyers", "units", "ordered", "out of stock", "other",
+            "orders/s", "checkouts/s", "p50 ms", "p99 ms", "oversold", "stock ok",
+        ],
+        [
+            [
+                result["backend"], result["mode"], result["workers"], result["buyers"], result["units"],
+                result["ordered"], result["out_of_stock"],
+                ", ".join(f"{code}: {count}" for code, count in result["other"].items()) or "0",
+                result["orders_per_s"], result["checkouts_per_s"], result["p50_ms"], result["p99_ms"],
+                result["oversold"], "yes" if result["stock_consistent"] else "NO",
+            ]
+            for result in results
+        ],
+    )
+    if any(result["oversold"] or not result["stock_consistent"] for result in results):
+        raise SystemExit("OVERSOLD or inconsistent stock: see the table above")
+
+
+if __name__ == "__main__":
+    main()

@@ -73,6 +73,7 @@ HOURS_PATTERNS: dict[str, dict[int, list[Interval]]] = {
     "continuous": {day: [(clock(9, 30), clock(19, 30))] for day in range(0, 6)},
     "monday_afternoon": {0: [(clock(14), clock(19))], **{day: [(clock(10), clock(19))] for day in range(1, 6)}},
     "late": {**{day: [(clock(10), clock(20))] for day in range(0, 6)}, 6: [(clock(10), clock(13))]},
+    "evening": {**{day: [(clock(11), clock(22))] for day in range(0, 6)}, 6: [(clock(11), clock(20))]},
 }
 PUBLIC_HOLIDAYS = (
     (1, 1, "New Year's Day"),
@@ -435,7 +436,7 @@ class _TownBuilder:
                 *names,
                 min(prices),
             )
-            tile = tile_for(item, "products")
+            tile = tile_for(title, "products")
             self.tiles.add(tile)
             writers.images.add(product_id, tile.image_path, tile.thumbnail_path, title, 1)
             for name in self.rng.sample(tag_pool, self.rng.randint(1, 3)):

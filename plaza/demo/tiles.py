@@ -1,10 +1,12 @@
 """Placeholder pictures for the demo town: a coloured tile with initials, drawn with Pillow.
 
-Tiles are shared (every "Country Loaf" shows the same one), so a 100,000-product town
-needs only a few hundred small files, and a file already in storage is not drawn again.
+Tiles are shared by initials ("Country Loaf" and "Classic Lamp" show the same "CL"), so
+a 100,000-product town needs only a few hundred small files, and a file already in
+storage is not drawn again.
 """
 
 import io
+import unicodedata
 import zlib
 from dataclasses import dataclass
 
@@ -27,14 +29,16 @@ class Tile:
 
 
 def initials_of(words: str) -> str:
-    letters = [word[0] for word in words.replace("-", " ").split() if word[0].isalnum()]
-    return "".join(letters[:2]).upper() or "?"
+    """First letters of the first and last words, in ASCII ("Épicerie du Parc" → "EP")."""
+    ascii_words = unicodedata.normalize("NFKD", words).encode("ascii", "ignore").decode()
+    letters = [word[0] for word in ascii_words.replace("-", " ").split() if word[0].isalnum()]
+    return (letters[0] + letters[-1] if len(letters) > 1 else "".join(letters)).upper() or "?"
 
 
 def tile_for(words: str, folder: str, *, with_thumbnail: bool = True) -> Tile:
-    """The tile for ``words`` under ``folder``; its name and colour depend on the words only."""
+    """The tile for ``words`` under ``folder``: every title with the same initials shares it."""
     initials = initials_of(words)
-    colour = PALETTE[zlib.crc32(words.encode()) % len(PALETTE)]
+    colour = PALETTE[zlib.crc32(initials.encode()) % len(PALETTE)]
     name = f"{initials.lower()}-{colour[1:]}.jpg"
     thumbnail_path = f"{folder}/thumbs/demo/{name}" if with_thumbnail else None
     return Tile(f"{folder}/demo/{name}", thumbnail_path, initials, colour)

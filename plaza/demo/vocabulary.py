@@ -66,7 +66,7 @@ KINDS: dict[str, KindVocabulary] = {
             "a recipe the family has kept for three generations",
             "best enjoyed within the week",
         ),
-        hours_patterns=("bakery", "late", "lunch_break"),
+        hours_patterns=("bakery", "late", "lunch_break", "evening"),
     ),
     "books": KindVocabulary(
         category_root="Media > Books",

@@ -12,6 +12,7 @@ from plaza.inventory import selectors, services
 from plaza.inventory.models import MovementReason, Stock
 from plaza.shops.models import Shop
 from plaza.shops.pagination import BoundedPagination
+from plaza.shops.selectors import shop_by_slug
 from plaza.shops.permissions import ShopAction, authorize
 
 router = Router(tags=["inventory"], auth=signed_in)
@@ -85,7 +86,7 @@ class CountIn(Schema):
 
 
 def _shop(request: HttpRequest, slug: str, action: ShopAction) -> Shop:
-    shop = Shop.objects.filter(slug=slug).first()
+    shop = shop_by_slug(slug)
     if shop is None:
         raise NotFound("No such shop.")
     authorize(request.auth, shop, action)

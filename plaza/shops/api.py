@@ -239,7 +239,7 @@ def _shop_detail_out(shop: Shop) -> Shop:
 
 
 def _shop(slug: str) -> Shop:
-    shop = Shop.objects.filter(slug=slug).first()
+    shop = selectors.shop_by_slug(slug)
     if shop is None:
         raise NotFound("No such shop.")
     return shop

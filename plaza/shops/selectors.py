@@ -5,6 +5,7 @@ that opens at 9:00 opens at 9:00 local time in winter and in summer. An interval
 crosses midnight (the database refuses ``closes <= opens``).
 """
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -16,6 +17,7 @@ from django.utils import timezone
 from plaza.orders.models import Order, OrderStatus
 from plaza.shops.models import HoursException, Location, OpeningHours, Shop, ShopMembership, Weekday
 
+SLUG_PATTERN = re.compile(r"[-a-zA-Z0-9_]{1,140}")
 # How far ahead next_change looks for an opening (covers a long holiday closure).
 NEXT_CHANGE_HORIZON_DAYS = 21
 
@@ -171,8 +173,19 @@ def public_shops(*, kind: str | None = None) -> QuerySet[Shop]:
     return shops
 
 
+def _is_slug(slug: str) -> bool:
+    # Anything else (a NUL byte, say) cannot name a shop and would upset PostgreSQL.
+    return bool(SLUG_PATTERN.fullmatch(slug))
+
+
+def shop_by_slug(slug: str) -> Shop | None:
+    return Shop.objects.filter(slug=slug).first() if _is_slug(slug) else None
+
+
 def shop_detail(slug: str, *, today: date | None = None) -> Shop | None:
     """A shop with its locations, their weekly hours and upcoming exceptions, in 4 queries."""
+    if not _is_slug(slug):
+        return None
     today = today or timezone.localdate()
     return Shop.objects.prefetch_related(_locations_with_hours(today)).filter(slug=slug).first()
 

@@ -463,8 +463,9 @@ def _staff_changed(membership: ShopMembership, change: str) -> None:
 @transaction.atomic
 def add_staff(*, user: User, shop: Shop, email: str, role: str = StaffRole.STAFF) -> ShopMembership:
     """Give the person with this e-mail address a role in the shop."""
-    authorize(user, shop, ShopAction.MANAGE_STAFF)
     role = _role(role)
+    _lock_shop(shop)
+    authorize(user, shop, ShopAction.MANAGE_STAFF)
     try:
         address = _email(email)
     except ValueError as error:
@@ -472,7 +473,6 @@ def add_staff(*, user: User, shop: Shop, email: str, role: str = StaffRole.STAFF
     person = User.objects.filter(email__iexact=address, is_active=True).first() if address else None
     if person is None:
         raise InvalidInput("Nobody on Plaza uses that e-mail address.", fields={"email": ["No account with this e-mail."]})
-    _lock_shop(shop)
     if ShopMembership.objects.filter(shop=shop, user=person).exists():
         raise InvalidInput("This person is already on the team.", fields={"email": ["Already a member of this shop."]})
     membership = ShopMembership.objects.create(shop=shop, user=person, role=role)
@@ -482,10 +482,14 @@ def add_staff(*, user: User, shop: Shop, email: str, role: str = StaffRole.STAFF
 
 @transaction.atomic
 def change_staff_role(*, user: User, membership: ShopMembership, role: str) -> ShopMembership:
-    authorize(user, membership.shop, ShopAction.MANAGE_STAFF)
     role = _role(role)
     _lock_shop(membership.shop)
-    membership.refresh_from_db()
+    # Authorize under the lock: an owner demoted a moment ago can no longer act.
+    authorize(user, membership.shop, ShopAction.MANAGE_STAFF)
+    try:
+        membership.refresh_from_db()
+    except ShopMembership.DoesNotExist:
+        raise NotFound("This person is no longer on the team.") from None
     if role == membership.role:
         return membership
     _refuse_if_last_owner(membership)
@@ -498,9 +502,9 @@ def change_staff_role(*, user: User, membership: ShopMembership, role: str) -> S
 @transaction.atomic
 def remove_staff(*, user: User, membership: ShopMembership) -> None:
     """Remove someone from the team. Anyone may leave; only owners remove others."""
+    _lock_shop(membership.shop)
     if membership.user_id != getattr(user, "pk", None):
         authorize(user, membership.shop, ShopAction.MANAGE_STAFF)
-    _lock_shop(membership.shop)
     try:
         membership.refresh_from_db()
     except ShopMembership.DoesNotExist:

@@ -73,6 +73,7 @@ def test_detail_shows_locations_hours_open_now_and_fulfilment(client, shop, loca
 
 def test_detail_of_an_unknown_or_inactive_shop_is_not_found(client):
     assert_error(client.get(f"{API}/nope"), 404, "not_found")
+    assert_error(client.get(f"{API}/nul%00byte"), 404, "not_found")
     assert_error(client.get(f"{API}/{ShopFactory(is_active=False).slug}"), 404, "not_found")
 
 

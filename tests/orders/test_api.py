@@ -64,7 +64,7 @@ def test_anyone_with_the_token_reads_the_order_and_its_pick_up_code(api_client, 
     assert Decimal(body["total"]) == Decimal("20.00")
 
 
-@pytest.mark.parametrize("token", [str(uuid.uuid4()), "not-a-token", "ünïcødé", "0" * 500])
+@pytest.mark.parametrize("token", ["6f1c2a9e-0000-4000-8000-000000000000", "not-a-token", "ünïcødé", "0" * 500])
 def test_a_wrong_token_is_404(api_client, order, token):
     response = api_client.get(f"/api/v1/orders/{token}")
     assert response.status_code == 404

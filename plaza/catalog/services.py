@@ -538,9 +538,12 @@ def _delete_files_after_commit(images: list[ProductImage]) -> None:
     transaction.on_commit(delete_files)
 
 
-@transaction.atomic
 def add_image(*, user, product: Product, upload, alt_text: str = "") -> ProductImage:
-    """Store a checked, re-encoded copy of an uploaded image and a 400 px thumbnail."""
+    """Store a checked, re-encoded copy of an uploaded image and a 400 px thumbnail.
+
+    Decoding and resizing happen before the transaction opens, so that a large upload
+    does not hold the database's write lock.
+    """
     authorize(user, product.shop, ShopAction.MANAGE_CATALOG)
     errors = _Errors()
     alt_text = _text(errors, "alt_text", alt_text, max_length=255)
@@ -548,13 +551,14 @@ def add_image(*, user, product: Product, upload, alt_text: str = "") -> ProductI
     stem = uuid.uuid4().hex
     stored = resized_image(upload, field="image", max_side=IMAGE_MAX_SIDE, name_stem=stem)
     thumbnail = resized_image(upload, field="image", max_side=THUMBNAIL_SIDE, name_stem=stem)
-    product = Product.objects.select_for_update().get(pk=product.pk)
-    position = (product.images.aggregate(last=Max("position"))["last"] or 0) + 1
-    image = ProductImage(product=product, alt_text=alt_text, position=position)
+    image = ProductImage(product=product, alt_text=alt_text)
     image.image.save(stored.name, stored, save=False)
     image.thumbnail.save(thumbnail.name, thumbnail, save=False)
-    image.save()
-    _announce(product, created=False, was_published=product.is_published)
+    with transaction.atomic():
+        product = Product.objects.select_for_update().get(pk=product.pk)
+        image.position = (product.images.aggregate(last=Max("position"))["last"] or 0) + 1
+        image.save()
+        _announce(product, created=False, was_published=product.is_published)
     return image
 
 
@@ -604,9 +608,12 @@ class ImportOutcome:
     warnings: list[dict] = field(default_factory=list)
 
 
-@transaction.atomic
 def create_import_job(*, user, shop, upload, location_id: int | None = None) -> ImportJob:
-    """Check an uploaded Shopify CSV and queue its import; refuses a file it cannot read."""
+    """Check an uploaded Shopify CSV and queue its import; refuses a file it cannot read.
+
+    The file is read before the transaction opens: parsing a large upload must not hold
+    the database's write lock.
+    """
     authorize(user, shop, ShopAction.MANAGE_CATALOG)
     if location_id is not None:
         location = shop.locations.filter(pk=location_id).first() if 0 < location_id < 2**63 else None
@@ -628,8 +635,9 @@ def create_import_job(*, user, shop, upload, location_id: int | None = None) -> 
     original_name = posixpath.basename(str(upload.name or "products.csv").replace("\\", "/"))[:255]
     job = ImportJob(shop=shop, created_by=user, location=location, original_name=original_name)
     job.file.save(f"{uuid.uuid4().hex}.csv", ContentFile(data), save=False)
-    job.save()
-    transaction.on_commit(lambda: _enqueue_import(job.pk))
+    with transaction.atomic():
+        job.save()
+        transaction.on_commit(lambda: _enqueue_import(job.pk))
     return job
 
 

@@ -331,3 +331,27 @@ def test_an_export_reimported_into_another_shop_is_the_same_catalog(
     again = upload_csv(owner, shop, exported)
     assert ImportJob.objects.get(pk=again.json()["job_id"]).updated_count == 4
     assert ProductImage.objects.filter(product=handmade).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_imports_of_the_same_file_at_once_create_each_product_once(shop, owner, location, sample_csv, settings):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    jobs = [services.create_import_job(user=owner, shop=shop, upload=csv_upload(sample_csv)) for _ in range(2)]
+
+    def run(job_id: int) -> None:
+        try:
+            services.run_import_job(job_id)
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        list(pool.map(run, [job.pk for job in jobs]))
+
+    assert (Product.objects.count(), Variant.objects.count(), ProductImage.objects.count()) == (3, 16, 11)
+    finished = ImportJob.objects.filter(pk__in=[job.pk for job in jobs])
+    assert sum(job.created_count for job in finished) == 3
+    assert all(job.processed_products == 3 and job.status == ImportStatus.DONE for job in finished)

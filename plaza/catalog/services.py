@@ -2,7 +2,8 @@
 
 Public functions authorize the caller (owners manage the catalog; staff only look),
 validate everything before writing, run in one transaction and record
-``product.created`` / ``product.updated`` / ``product.published`` in the outbox.
+``product.created`` / ``product.updated`` / ``product.published`` /
+``product.deleted`` in the outbox.
 Validation errors name the field: ``variants.2.price`` for the third variant's price.
 """
 
@@ -324,6 +325,7 @@ def update_product(*, user, product: Product, variants=None, **fields) -> Produc
 def delete_product(*, user, product: Product) -> None:
     authorize(user, product.shop, ShopAction.MANAGE_CATALOG)
     images = list(product.images.all())
+    _event("product.deleted", product)
     try:
         product.delete()
     except ProtectedError:

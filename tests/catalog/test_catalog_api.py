@@ -232,6 +232,7 @@ def test_delete_product(shop, owner, token_client_for):
     product = post_json(client, products_url(shop), SHIRT).json()
     assert client.delete(f"{products_url(shop)}/{product['id']}").status_code == 204
     assert not Product.objects.exists()
+    assert OutboxEvent.objects.last().topic == "product.deleted"
 
 
 def test_categories_are_listed(shop, owner, token_client_for, client):

@@ -473,7 +473,7 @@ class _TownBuilder:
 
 
 class _RowWriter:
-    """Plain multi-row INSERTs for the big catalog tables.
+    """Plain INSERTs (COPY on PostgreSQL) for the big catalog tables.
 
     ``bulk_create`` spends most of its time building model instances and preparing each
     value (about 150 µs a row here); these rows are tuples of values the database driver
@@ -497,10 +497,9 @@ class _RowWriter:
         ]
         columns = [by_name[name].column for name in given] + [field.column for field in fields if field.name not in given]
         quote = connection.ops.quote_name
-        self.sql = (
-            f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(column) for column in columns)}) "
-            f"VALUES ({', '.join(['%s'] * len(columns))})"
-        )
+        table = f"{quote(model._meta.db_table)} ({', '.join(quote(column) for column in columns)})"
+        self.insert_sql = f"INSERT INTO {table} VALUES ({', '.join(['%s'] * len(columns))})"
+        self.copy_sql = f"COPY {table} FROM STDIN"
         self.rows: list[tuple] = []
         self.written = 0
         self.last_id = (model.objects.aggregate(Max("pk"))["pk__max"] or 0) if explicit_ids else None
@@ -514,8 +513,14 @@ class _RowWriter:
 
     def flush(self) -> None:
         with connection.cursor() as cursor:
-            for start in range(0, len(self.rows), BATCH_SIZE):
-                cursor.executemany(self.sql, self.rows[start : start + BATCH_SIZE])
+            if connection.vendor == "postgresql":
+                # COPY streams every row in one statement: several times faster than INSERTs.
+                with cursor.cursor.copy(self.copy_sql) as copy:
+                    for row in self.rows:
+                        copy.write_row(row)
+            else:
+                for start in range(0, len(self.rows), BATCH_SIZE):
+                    cursor.executemany(self.insert_sql, self.rows[start : start + BATCH_SIZE])
         self.written += len(self.rows)
         self.rows = []
 

@@ -101,11 +101,16 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(port: int) -> subprocess.Popen:
-    """One uvicorn worker serving the ASGI app on loopback, on the benchmark database."""
+def server_log_path(backend: str) -> Path:
+    return BENCH_DIR / "browse" / f"server-{backend}.log"
+
+
+def start_server(port: int, log: Path) -> subprocess.Popen:
+    """One uvicorn worker serving the ASGI app on loopback, on the benchmark database; errors go to ``log``."""
     command = [sys.executable, "-m", "uvicorn", "plaza.config.asgi:application", "--host", "127.0.0.1"]
     command += ["--port", str(port), "--workers", "1", "--log-level", "warning", "--no-access-log", "--lifespan", "off"]
-    server = subprocess.Popen(command, env={**os.environ}, cwd=REPO)
+    with log.open("w") as log_file:
+        server = subprocess.Popen(command, env={**os.environ}, cwd=REPO, stdout=log_file, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + SERVER_START_TIMEOUT_S
     while time.monotonic() < deadline:
         if server.poll() is not None:
@@ -234,7 +239,7 @@ def browse(backend: str, products: int, requests: int, connection_counts: list[i
     pages = sample_paths(rng)
     database_connections.close_all()
     port = free_port()
-    server = start_server(port)
+    server = start_server(port, server_log_path(backend))
     try:
         memory_idle = memory_kib(server.pid)
         for page, paths in pages.items():
@@ -319,7 +324,10 @@ def main() -> None:
     for result in results:
         unexpected = {status: count for status, count in result.get("statuses", {}).items() if not status.startswith("2")}
         if unexpected or result.get("failures"):
-            print(f"{result['backend']} {result['page']}: statuses {unexpected}, connection failures {result['failures']}")
+            print(
+                f"{result['backend']} {result['page']}: statuses {unexpected}, "
+                f"connection failures {result['failures']} (server log: {server_log_path(result['backend'])})"
+            )
         if result.get("missing"):
             print(f"{result['backend']}: {result['page']} answers 404 (not built yet): skipped")
         if result.get("server"):

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.management import call_command, get_commands
 from django.core.management.base import CommandError
+from django.db import connection
 from django.db.models import Count, Min
 from django.test import Client
 
@@ -226,3 +227,16 @@ def test_search_finds_the_seeded_products():
 )
 def test_prices_look_like_shelf_prices(amount, price):
     assert str(shelf_price(amount)) == price
+
+
+def test_the_query_planner_knows_the_size_of_the_seeded_catalog():
+    seed()
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'catalog_product'")
+        else:
+            cursor.execute("SELECT stat FROM sqlite_stat1 WHERE tbl = 'catalog_product' LIMIT 1")
+        statistics = cursor.fetchone()
+    assert statistics is not None
+    assert int(str(statistics[0]).split()[0].split(".")[0]) == Product.objects.count()

@@ -5,7 +5,7 @@ from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError
 
 from plaza.core.errors import Conflict
-from plaza.demo.services import seed_demo_town, town_has_shops, town_size
+from plaza.demo.services import refresh_planner_statistics, seed_demo_town, town_has_shops, town_size
 
 SEARCH_INDEX_COMMAND = "rebuild_search_index"
 
@@ -46,6 +46,9 @@ class Command(BaseCommand):
             phase_started = time.perf_counter()
             call_command(SEARCH_INDEX_COMMAND, stdout=io.StringIO())
             self._print_phase("search index", time.perf_counter() - phase_started)
+        phase_started = time.perf_counter()
+        refresh_planner_statistics()
+        self._print_phase("planner statistics", time.perf_counter() - phase_started)
         self._print_phase("total", time.perf_counter() - started)
 
         self.stdout.write("")

@@ -203,8 +203,14 @@ PLAZA_PAYMENT_PROVIDERS = {
     "pay_at_pickup": "plaza.payments.providers.pay_at_pickup.PayAtPickupProvider",
     "test_card": "plaza.payments.providers.test_card.TestCardProvider",
 }
+PLAZA_TEST_CARD_WEBHOOK_SECRET = os.environ.get("PLAZA_TEST_CARD_WEBHOOK_SECRET", "plaza-test-card-dev-secret")
 # An unpaid order keeps its stock reserved this long before the reservation lapses.
 PLAZA_PAYMENT_HOLD_MINUTES = int(os.environ.get("PLAZA_PAYMENT_HOLD_MINUTES", "15"))
+# Housekeeping that `manage.py run_periodic` enqueues: task path -> every N seconds.
+PLAZA_PERIODIC_TASKS = {
+    "plaza.checkout.tasks.expire_unpaid_orders": 60,
+    "plaza.core.tasks.deliver_pending_outbox": 60,
+}
 PLAZA_MAX_IMAGE_BYTES = 5 * 1024 * 1024
 PLAZA_MAX_CSV_BYTES = 20 * 1024 * 1024
 

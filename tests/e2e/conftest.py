@@ -26,6 +26,9 @@ def live_url(transactional_db, settings):
 
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     settings.ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+    # The server's threads must not keep connections open, or the test database
+    # cannot be dropped at the end of a PostgreSQL run.
+    settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(application, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
     thread = threading.Thread(target=server.run, daemon=True)

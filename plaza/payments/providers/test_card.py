@@ -13,7 +13,6 @@ Its webhooks are signed with HMAC-SHA256 over the raw body, hex-encoded in the
 import hashlib
 import hmac
 import json
-import os
 import re
 import secrets
 from datetime import date
@@ -32,16 +31,11 @@ RETRY_THEN_SUCCEEDS = "4000000000009995"
 TEST_CARDS = (SUCCEEDS, DECLINED, RETRY_THEN_SUCCEEDS)
 
 SIGNATURE_HEADER = "X-Plaza-Signature"
-DEV_WEBHOOK_SECRET = "plaza-test-card-dev-secret"
 MAX_WEBHOOK_AMOUNT = Decimal("9999999999.99")
 
 
 def webhook_secret() -> str:
-    return (
-        getattr(settings, "PLAZA_TEST_CARD_WEBHOOK_SECRET", "")
-        or os.environ.get("PLAZA_TEST_CARD_WEBHOOK_SECRET", "")
-        or DEV_WEBHOOK_SECRET
-    )
+    return settings.PLAZA_TEST_CARD_WEBHOOK_SECRET
 
 
 def sign(body: bytes) -> str:

@@ -17,6 +17,7 @@ from plaza.core.outbox import record_event
 from plaza.inventory.services import restock_order
 from plaza.orders import emails, selectors
 from plaza.orders.models import FulfilmentMethod, NotificationKind, Order, OrderNotification, OrderStatus, OrderStatusChange
+from plaza.payments.services import capture_payment, refund_payment, void_payment
 from plaza.shops.permissions import ShopAction, authorize
 
 S = OrderStatus
@@ -100,8 +101,6 @@ def _shop_moves(order: Order, to_status: str, *, actor, note: str = "") -> Order
 @transaction.atomic
 def complete(order: Order, *, actor, pickup_code: str = "") -> Order:
     """Hand the order over (a pick-up needs the shopper's code) and capture the payment."""
-    from plaza.payments.services import capture_payment
-
     # The move is checked first, so an order in the wrong state says so rather than
     # blaming the code; a wrong code then rolls the move back.
     completed = _shop_moves(order, S.COMPLETED, actor=actor)
@@ -121,8 +120,6 @@ MAX_REASON_LENGTH = 255
 @transaction.atomic
 def cancel(order: Order, *, actor, reason: str, restock: bool = True) -> Order:
     """Cancel with a reason; put the units back (unless damaged) and void or refund the payment."""
-    from plaza.payments.services import refund_payment, void_payment
-
     authorize(actor, order.shop, ShopAction.MANAGE_ORDERS)
     reason = str(reason or "").strip()
     if not reason:
@@ -163,8 +160,6 @@ def _refund_amount(amount) -> Decimal:
 @transaction.atomic
 def refund(order: Order, *, actor, amount: Decimal) -> Order:
     """Give back part or all of what was captured; owners only."""
-    from plaza.payments.services import refund_payment
-
     authorize(actor, order.shop, ShopAction.REFUND)
     amount = _refund_amount(amount)
     locked = Order.objects.select_for_update().get(pk=order.pk)

@@ -37,7 +37,7 @@ from plaza.catalog.models import (
     Tag,
     Variant,
 )
-from plaza.core.errors import Conflict, InvalidInput, NotFound
+from plaza.core.errors import Conflict, InvalidInput
 from plaza.core.money import CENT
 from plaza.core.outbox import record_event
 from plaza.inventory.models import MovementReason
@@ -304,7 +304,6 @@ def update_product(*, user, product: Product, variants=None, **fields) -> Produc
     product = Product.objects.select_for_update().select_related("shop").get(pk=product.pk)
     was_published = product.is_published
     if variants is not None:
-        variants = list(variants)
         known = {variant.pk: variant for variant in product.variants.all()}
         desired = []
         for index, data in enumerate(variants):
@@ -487,12 +486,6 @@ def _replace_variants(product: Product, desired: list[tuple[Variant | None, dict
         saved.append(_save_variant(product, cleaned, variant=existing, position=index + 1))
     _refresh_min_price(product)
     return saved
-
-
-def _variant_of(product: Product, variant: Variant) -> Variant:
-    if variant.product_id != product.pk:
-        raise NotFound("No such variant.")
-    return variant
 
 
 @transaction.atomic

@@ -33,6 +33,9 @@ def checkout_locations(shop: Shop) -> list[Location]:
     )
 
 
+OFFER_GRACE = timedelta(minutes=10)
+
+
 def _next_slot_start(moment: datetime) -> datetime:
     utc = moment.astimezone(UTC)
     floor = utc.replace(minute=utc.minute - utc.minute % 15, second=0, microsecond=0)
@@ -68,11 +71,15 @@ def pickup_slots(location: Location, now: datetime | None = None) -> list[dateti
 
 
 def pickup_slot_error(location: Location, slot: datetime, now: datetime | None = None) -> str:
-    """Why ``slot`` cannot be chosen at ``location``, or "" if it can."""
+    """Why ``slot`` cannot be chosen at ``location``, or "" if it can.
+
+    A slot offered when the checkout page was drawn stays acceptable for OFFER_GRACE,
+    so a shopper who takes a few minutes over the form is not refused the first slot.
+    """
     now = now or timezone.now()
     if slot <= now:
         return "That time has passed; choose a later one."
-    if slot < _earliest(location, now):
+    if slot < _earliest(location, now) - OFFER_GRACE:
         return f"The shop needs {location.pickup_preparation_minutes} minutes to prepare your order; choose a later time."
     if slot >= _horizon(now):
         return f"Choose a time within the next {SLOT_DAYS} days."

@@ -27,6 +27,11 @@ def _order_url(order) -> str:
     return f"/orders/{order.token}/"
 
 
+def _confirmation_url(order) -> str:
+    """The order page with its thank-you banner, for the moment the order goes through."""
+    return _order_url(order) + "?placed=1"
+
+
 def _back(request, fallback: str = "/cart/"):
     target = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
@@ -173,7 +178,7 @@ def checkout(request, shop_slug: str):
             if order.status == OrderStatus.PENDING_PAYMENT:
                 messages.warning(request, "The payment did not go through yet; your items are held while you try again.")
                 return redirect(f"/cart/pay/{order.token}/")
-            return redirect(_order_url(order))
+            return redirect(_confirmation_url(order))
     summary = selectors.cart_summary(cart, shop=shop)
     if not summary.groups:
         messages.info(request, f"Your cart has nothing from {shop.name}.")
@@ -215,7 +220,7 @@ def pay(request, order_token):
             return redirect(_order_url(order))
         else:
             if order.status != OrderStatus.PENDING_PAYMENT:
-                return redirect(_order_url(order))
+                return redirect(_confirmation_url(order))
             form.add_error(None, last_authorization_error(order) or "The payment did not go through. Please try again.")
     context = {"order": order, "provider": get_provider(order.payment_provider), "form": form}
     return render(request, "checkout/pay.html", context, status=422 if form.errors else 200)

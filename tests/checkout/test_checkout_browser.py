@@ -40,9 +40,10 @@ def test_shopper_checks_out_with_pickup_and_the_test_card(live_url, page):  # no
     page.screenshot(path="/tmp/plaza-checkout-form.png", full_page=True)
     page.get_by_role("button", name="Place order").click()
 
-    page.wait_for_url(re.compile(r".*/orders/[0-9a-f-]{36}/$"))
+    page.wait_for_url(re.compile(r".*/orders/[0-9a-f-]{36}/\?placed=1$"))
     order = Order.objects.get()
-    assert page.url.endswith(f"/orders/{order.token}/")
+    assert page.url.endswith(f"/orders/{order.token}/?placed=1")
+    assert page.get_by_role("heading", name="Thank you for your order!").is_visible()
     assert (order.status, order.customer_name, order.total) == (OrderStatus.NEW, "Sam Shopper", store.variant.price * 3)
     page.screenshot(path="/tmp/plaza-checkout-done.png", full_page=True)
 

@@ -90,10 +90,10 @@ def test_checking_out_redirects_to_the_order_page(store, shopper):
     form = checkout_form(shopper, store)
     placed = shopper.post(f"/cart/checkout/{store.shop.slug}/", form)
     order = Order.objects.get()
-    assert placed.status_code == 302 and placed["Location"] == f"/orders/{order.token}/"
+    assert placed.status_code == 302 and placed["Location"] == f"/orders/{order.token}/?placed=1"
     assert order.status == OrderStatus.NEW
     double_click = shopper.post(f"/cart/checkout/{store.shop.slug}/", form)
-    assert double_click["Location"] == f"/orders/{order.token}/"
+    assert double_click["Location"] == f"/orders/{order.token}/?placed=1"
     assert Order.objects.count() == 1
 
 
@@ -123,7 +123,7 @@ def test_a_retryable_error_leads_to_the_payment_page_and_then_to_the_order(store
     page = shopper.get(placed["Location"])
     assert page.status_code == 200 and order.number in page.content.decode()
     paid = shopper.post(placed["Location"], card(RETRY_THEN_SUCCEEDS))
-    assert paid["Location"] == f"/orders/{order.token}/"
+    assert paid["Location"] == f"/orders/{order.token}/?placed=1"
     order.refresh_from_db()
     assert order.status == OrderStatus.NEW
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from plaza.catalog.models import ProductStatus
 from plaza.checkout import services
-from plaza.checkout.fulfilment import pickup_slots
+from plaza.checkout.fulfilment import OFFER_GRACE, pickup_slot_error, pickup_slots
 from plaza.checkout.models import CartLine
 from plaza.core.errors import Conflict, InvalidInput, NotFound, OutOfStock, PaymentDeclined
 from plaza.inventory.models import Reservation, StockMovement
@@ -296,3 +296,11 @@ def test_a_missing_idempotency_key_is_refused(store):
             cart=cart_with(store.variant), shop=store.shop, details=pickup_details(store.location), idempotency_key=" "
         )
     assert "idempotency_key" in refused.value.fields
+
+
+def test_the_first_offered_slot_stays_valid_while_the_shopper_fills_the_form(store):
+    drawn_at = timezone.now()
+    first = pickup_slots(store.location, now=drawn_at)[0]
+    assert pickup_slot_error(store.location, first, now=drawn_at + OFFER_GRACE - timedelta(minutes=1)) == ""
+    late = first + timedelta(minutes=1) + OFFER_GRACE - timedelta(minutes=store.location.pickup_preparation_minutes)
+    assert "minutes to prepare" in pickup_slot_error(store.location, first, now=late)

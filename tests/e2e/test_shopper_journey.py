@@ -70,6 +70,7 @@ def test_shopper_buys_and_watches_the_merchant_move_the_order(live_url, browser,
     shopper.wait_for_url(re.compile(r".*/orders/[0-9a-f-]{36}/.*"))
     order = Order.objects.get()
     assert (order.status, order.total, order.lines.get().variant_id) == (OrderStatus.NEW, Decimal("21.00"), navy.pk)
+    expect(shopper.get_by_role("heading", name="Thank you for your order!")).to_be_visible()
     expect(shopper.get_by_text(order.pickup_code).first).to_be_visible()
     expect(shopper.locator(".status-line .badge")).to_have_text("New")
     shopper.evaluate("window.stayedOpen = true")

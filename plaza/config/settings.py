@@ -151,6 +151,9 @@ AUTHENTICATION_BACKENDS = [
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 SITE_ID = 1
+# Where the instance is reached; e-mails link to it (set at migrate time).
+PLAZA_SITE_DOMAIN = os.environ.get("PLAZA_SITE_DOMAIN", "127.0.0.1:8000")
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = os.environ.get("PLAZA_HTTP_PROTOCOL", "http")
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None

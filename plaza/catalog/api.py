@@ -17,7 +17,7 @@ from plaza.catalog.views import csv_download
 from plaza.core.api import ErrorOut, signed_in
 from plaza.core.errors import NotFound
 from plaza.shops.models import Shop
-from plaza.shops.pagination import BoundedPagination
+from plaza.core.pagination import BoundedPagination
 from plaza.shops.permissions import ShopAction, authorize
 
 router = Router(tags=["catalog"])

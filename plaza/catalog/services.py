@@ -42,7 +42,7 @@ from plaza.core.money import CENT
 from plaza.core.outbox import record_event
 from plaza.inventory.models import MovementReason
 from plaza.inventory.services import set_stock_quantity
-from plaza.shops.images import resized_image
+from plaza.core.images import resized_image
 from plaza.shops.permissions import ShopAction, authorize
 
 logger = logging.getLogger(__name__)

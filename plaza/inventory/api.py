@@ -11,7 +11,7 @@ from plaza.core.errors import InvalidInput, NotFound
 from plaza.inventory import selectors, services
 from plaza.inventory.models import MovementReason, Stock
 from plaza.shops.models import Shop
-from plaza.shops.pagination import BoundedPagination
+from plaza.core.pagination import BoundedPagination
 from plaza.shops.selectors import shop_by_slug
 from plaza.shops.permissions import ShopAction, authorize
 

@@ -14,7 +14,7 @@ from plaza.core.errors import NotFound
 from plaza.orders import selectors, services
 from plaza.orders.models import Order, OrderStatus
 from plaza.shops.models import Shop
-from plaza.shops.pagination import BoundedPagination
+from plaza.core.pagination import BoundedPagination
 from plaza.shops.permissions import ShopAction, authorize
 
 router = Router(tags=["orders"])

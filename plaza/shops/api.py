@@ -14,7 +14,7 @@ from plaza.core.api import ErrorOut, anyone, signed_in
 from plaza.core.errors import NotFound
 from plaza.shops import selectors, services
 from plaza.shops.models import HoursException, Location, Shop, ShopKind, ShopMembership, StaffRole
-from plaza.shops.pagination import BoundedPagination
+from plaza.core.pagination import BoundedPagination
 from plaza.shops.permissions import ShopAction, authorize, membership_for
 
 router = Router(tags=["shops"])

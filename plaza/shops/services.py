@@ -23,7 +23,7 @@ from django.utils.text import slugify
 from plaza.accounts.models import User
 from plaza.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from plaza.core.outbox import record_event
-from plaza.shops.images import resized_image
+from plaza.core.images import resized_image
 from plaza.shops.models import (
     HoursException,
     Location,

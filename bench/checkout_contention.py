@@ -1,12 +1,15 @@
-"""Checkout under contention: N buyers race for K units of one item through ``place_order``.
+"""Checkout under contention: N buyers race for K units through ``place_order``.
 
 Each buyer has a cart with one unit and checks out (pick-up, test card that succeeds) with
 its own idempotency key; threads (or processes) run the checkouts at once. The table shows
 checkouts per second, the latency of one checkout, and the units sold beyond stock, which
-must be 0. Afterwards the stock row must equal units minus units sold.
+must be 0. Afterwards every stock row must equal its units minus the units sold.
+
+The units sit on one item (every buyer wants the same stock row) unless ``--items`` spreads
+them over several: the gap between the two shows what the hot row costs.
 
     python -m bench.checkout_contention                      # default scenarios, SQLite and PostgreSQL
-    python -m bench.checkout_contention --backend postgres --buyers 600 --units 500 --workers 8
+    python -m bench.checkout_contention --backend postgres --buyers 600 --units 500 --workers 8 --items 50
 """
 
 import argparse
@@ -18,17 +21,19 @@ import uuid
 
 from bench.common import BACKENDS, emit_result, machine, percentile, print_table, run_child, setup_django
 
-# (buyers, units, workers, mode): the issue's race, then sustained throughput.
+# (buyers, units, items, workers, mode): the issue's race, sustained throughput on one
+# item, then the same spread over 50 items.
 SCENARIOS = [
-    (50, 10, 16, "thread"),
-    (600, 500, 8, "thread"),
-    (600, 500, 4, "process"),
+    (50, 10, 1, 16, "thread"),
+    (600, 500, 1, 8, "thread"),
+    (600, 500, 1, 4, "process"),
+    (600, 500, 50, 8, "thread"),
 ]
 CHILD_TIMEOUT_S = 600
 
 
-def build_store(units: int):
-    """A shop open around the clock with one published item and ``units`` on the shelf."""
+def build_store(units: int, items: int = 1):
+    """A shop open around the clock with ``items`` published variants sharing ``units`` on the shelf."""
     from datetime import time as clock
     from decimal import Decimal
 
@@ -45,17 +50,26 @@ def build_store(units: int):
     product = Product.objects.create(
         shop=shop, handle="last-one", title="The Last One", status=ProductStatus.PUBLISHED, min_price=Decimal("12.50")
     )
-    variant = Variant.objects.create(product=product, sku=f"{name}-1", price=Decimal("12.50"))
-    stock = Stock.objects.create(variant=variant, location=location, quantity=units)
-    return shop, location, variant, stock
+    variants = Variant.objects.bulk_create(
+        Variant(product=product, sku=f"{name}-{number}", option1=f"No. {number}", price=Decimal("12.50"), position=number)
+        for number in range(1, items + 1)
+    )
+    stocks = Stock.objects.bulk_create(
+        Stock(variant=variant, location=location, quantity=units // items + (1 if number < units % items else 0))
+        for number, variant in enumerate(variants)
+    )
+    return shop, location, variants, stocks
 
 
-def prepare_carts(variant, buyers: int) -> list[int]:
-    """One guest cart with one unit per buyer: written directly, the race is what is measured."""
+def prepare_carts(variants, buyers: int) -> list[int]:
+    """One guest cart with one unit per buyer, the items taken in turn: written directly,
+    the race is what is measured."""
     from plaza.checkout.models import Cart, CartLine
 
     carts = Cart.objects.bulk_create([Cart() for _ in range(buyers)])
-    CartLine.objects.bulk_create([CartLine(cart=cart, variant=variant, quantity=1) for cart in carts])
+    CartLine.objects.bulk_create(
+        [CartLine(cart=cart, variant=variants[index % len(variants)], quantity=1) for index, cart in enumerate(carts)]
+    )
     return [cart.pk for cart in carts]
 
 
@@ -143,12 +157,12 @@ def run_processes(cart_ids: list[int], workers: int, shop, details) -> tuple[lis
     return collected, elapsed
 
 
-def race(backend: str, buyers: int, units: int, workers: int, mode: str) -> dict:
+def race(backend: str, buyers: int, units: int, items: int, workers: int, mode: str) -> dict:
     from django.db.models import Sum
 
     from plaza.checkout.fulfilment import pickup_slots
     from plaza.checkout.services import CheckoutDetails
-    from plaza.inventory.models import Reservation
+    from plaza.inventory.models import Reservation, Stock
     from plaza.orders.models import OrderLine, OrderStatus
     from plaza.payments.providers.test_card import SUCCEEDS
 
@@ -164,21 +178,30 @@ def race(backend: str, buyers: int, units: int, workers: int, mode: str) -> dict
         )
 
     # One checkout first, unmeasured, so imports and first-use caches do not count.
-    warm_shop, warm_location, warm_variant, _ = build_store(1)
-    checkout(prepare_carts(warm_variant, 1)[0], warm_shop, details_for(warm_location))
+    warm_shop, warm_location, warm_variants, _ = build_store(1)
+    checkout(prepare_carts(warm_variants, 1)[0], warm_shop, details_for(warm_location))
 
-    shop, location, variant, stock = build_store(units)
-    cart_ids = prepare_carts(variant, buyers)
+    shop, location, variants, stocks = build_store(units, items)
+    initial = {stock.pk: stock.quantity for stock in stocks}
+    cart_ids = prepare_carts(variants, buyers)
     details = details_for(location)
     run = run_processes if mode == "process" else run_threads
     results, elapsed = run(cart_ids, workers, shop, details)
 
-    stock.refresh_from_db()
     paid = OrderLine.objects.filter(order__shop=shop).exclude(
         order__status__in=[OrderStatus.PAYMENT_FAILED, OrderStatus.CANCELLED, OrderStatus.PENDING_PAYMENT]
     )
-    sold = paid.aggregate(units=Sum("quantity"))["units"] or 0
-    held = Reservation.objects.filter(stock=stock).aggregate(units=Sum("quantity"))["units"] or 0
+    sold_by_variant = dict(paid.values("variant").annotate(units=Sum("quantity")).values_list("variant", "units"))
+    held_by_stock = dict(
+        Reservation.objects.filter(stock__in=stocks).values("stock").annotate(units=Sum("quantity")).values_list("stock", "units")
+    )
+    oversold = 0
+    consistent = True
+    for stock in Stock.objects.filter(pk__in=initial):
+        sold, held = sold_by_variant.get(stock.variant_id, 0), held_by_stock.get(stock.pk, 0)
+        oversold += max(0, sold + held - initial[stock.pk])
+        # The shelf must hold exactly what was not sold: anything else is lost or invented stock.
+        consistent &= stock.quantity == initial[stock.pk] - sold and stock.reserved == held >= 0
     outcomes: dict[str, int] = {}
     for outcome, _ in results:
         outcomes[outcome] = outcomes.get(outcome, 0) + 1
@@ -190,6 +213,7 @@ def race(backend: str, buyers: int, units: int, workers: int, mode: str) -> dict
         "workers": workers,
         "buyers": buyers,
         "units": units,
+        "items": items,
         "ordered": outcomes.get("ordered", 0),
         "out_of_stock": outcomes.get("out_of_stock", 0),
         "other": {outcome: count for outcome, count in outcomes.items() if outcome not in ("ordered", "out_of_stock")},
@@ -199,9 +223,8 @@ def race(backend: str, buyers: int, units: int, workers: int, mode: str) -> dict
         "p50_ms": percentile(ordered_latencies, 50),
         "p99_ms": percentile(ordered_latencies, 99),
         "all_p99_ms": percentile(all_latencies, 99),
-        "oversold": max(0, sold + held - units),
-        # The shelf must hold exactly what was not sold: anything else is lost or invented stock.
-        "stock_consistent": stock.quantity == units - sold and stock.reserved == held and stock.quantity >= stock.reserved,
+        "oversold": oversold,
+        "stock_consistent": consistent,
     }
 
 
@@ -210,6 +233,7 @@ def main() -> None:
     parser.add_argument("--backend", choices=[*BACKENDS, "both"], default="both")
     parser.add_argument("--buyers", type=int, help="buyers racing (default: the built-in scenarios)")
     parser.add_argument("--units", type=int, help="units on the shelf")
+    parser.add_argument("--items", type=int, default=1, help="items the units are spread over (default 1)")
     parser.add_argument("--workers", type=int, default=8, help="concurrent threads or processes")
     parser.add_argument("--mode", choices=["thread", "process"], default="thread")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
@@ -218,14 +242,16 @@ def main() -> None:
         parser.error("give --buyers and --units together")
     if options.child:
         setup_django(options.backend, "checkout")
-        scenarios = SCENARIOS if options.buyers is None else [(options.buyers, options.units, options.workers, options.mode)]
-        for buyers, units, workers, mode in scenarios:
-            emit_result(race(options.backend, buyers, units, workers, mode))
+        scenarios = SCENARIOS
+        if options.buyers is not None:
+            scenarios = [(options.buyers, options.units, options.items, options.workers, options.mode)]
+        for buyers, units, items, workers, mode in scenarios:
+            emit_result(race(options.backend, buyers, units, items, workers, mode))
         return
 
     arguments = []
     if options.buyers is not None:
-        arguments = ["--buyers", str(options.buyers), "--units", str(options.units)]
+        arguments = ["--buyers", str(options.buyers), "--units", str(options.units), "--items", str(options.items)]
         arguments += ["--workers", str(options.workers), "--mode", options.mode]
     backends = BACKENDS if options.backend == "both" else [options.backend]
     # One process per backend: Django's database settings are fixed once it is set up.
@@ -233,12 +259,12 @@ def main() -> None:
     print(f"Checkout under contention — {machine()}")
     print_table(
         [
-            "backend", "mode", "workers", "buyers", "units", "ordered", "out of stock", "other",
+            "backend", "mode", "workers", "buyers", "units", "items", "ordered", "out of stock", "other",
             "orders/s", "checkouts/s", "p50 ms", "p99 ms", "oversold", "stock ok",
         ],
         [
             [
-                result["backend"], result["mode"], result["workers"], result["buyers"], result["units"],
+                result["backend"], result["mode"], result["workers"], result["buyers"], result["units"], result["items"],
                 result["ordered"], result["out_of_stock"],
                 ", ".join(f"{code}: {count}" for code, count in result["other"].items()) or "0",
                 result["orders_per_s"], result["checkouts_per_s"], result["p50_ms"], result["p99_ms"],

@@ -3,9 +3,10 @@
 Every error body is ``{"error": {"code", "message", "fields": {field: [messages]}}}``.
 """
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -60,6 +61,13 @@ def on_permission_denied(request, exc):
 @api.exception_handler(Http404)
 def on_not_found(request, exc):
     return api.create_response(request, error_body("not_found", "Not found."), status=404)
+
+
+@api.exception_handler(MultiPartParserError)
+@api.exception_handler(SuspiciousOperation)
+def on_unreadable_body(request, exc):
+    """A body Django refuses to parse: a multipart without a boundary, too many fields, too big."""
+    return api.create_response(request, error_body("bad_request", f"The request body could not be read: {exc}"), status=400)
 
 
 @api.exception_handler(HttpError)

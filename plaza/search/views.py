@@ -44,7 +44,7 @@ def search(request):
         "page_number": data["page"],
         "active_filters": sum(1 for name in FILTER_FIELDS if form.data.get(name)),
         "page_count": max(1, ceil(results.count / PAGE_SIZE)) if results else 1,
-        "categories": storefront.popular_categories(limit=60),
+        "categories": storefront.popular_categories(limit=storefront.POPULAR_CATEGORIES_MAX),
         "position": position,
         "place_problem": problem,
         "places": storefront.gazetteer(),

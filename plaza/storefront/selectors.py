@@ -7,6 +7,7 @@ locations or products involved (tests/storefront/test_query_counts.py holds us t
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.core.cache import cache
 from django.db.models import Avg, Count, F, Max, Prefetch, Q
 from django.utils import timezone
 
@@ -221,15 +222,35 @@ def in_stock_near(locations: list[NearbyLocation], *, limit: int) -> list[tuple[
     return [(product, shop_distance[product.shop_id]) for product in ranked]
 
 
+POPULAR_CATEGORIES_KEY = "storefront:popular-categories"
+POPULAR_CATEGORIES_MAX = 60
+# Counting every published product per category scans the whole catalog (~100 ms at
+# 100,000 products), yet the counts change only with the catalog. product.* events
+# clear them (storefront/subscribers.py); the TTL bounds how stale they get where an
+# event cannot reach this cache: a per-process LocMemCache (no Redis), or changes that
+# record no event (bulk imports, a shop closed in the admin).
+POPULAR_CATEGORIES_TTL_S = 60
+
+
 def popular_categories(limit: int = 12) -> list[Category]:
-    """Categories with published products, the fullest first."""
-    return list(
-        Category.objects.annotate(
-            product_count=Count("products", filter=Q(products__status=ProductStatus.PUBLISHED, products__shop__is_active=True))
+    """Categories with published products, the fullest first (at most 60)."""
+    categories = cache.get(POPULAR_CATEGORIES_KEY)
+    if categories is None:
+        categories = list(
+            Category.objects.annotate(
+                product_count=Count(
+                    "products", filter=Q(products__status=ProductStatus.PUBLISHED, products__shop__is_active=True)
+                )
+            )
+            .filter(product_count__gt=0)
+            .order_by("-product_count", "name")[:POPULAR_CATEGORIES_MAX]
         )
-        .filter(product_count__gt=0)
-        .order_by("-product_count", "name")[:limit]
-    )
+        cache.set(POPULAR_CATEGORIES_KEY, categories, POPULAR_CATEGORIES_TTL_S)
+    return categories[:limit]
+
+
+def forget_popular_categories() -> None:
+    cache.delete(POPULAR_CATEGORIES_KEY)
 
 
 def shop_for_page(slug: str) -> Shop:

@@ -1,11 +1,11 @@
-"""Live stock on product pages: each ``stock.changed`` event goes to the product's group."""
+"""Live stock on product pages (each ``stock.changed`` event goes to the product's group); fresh category counts."""
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
 from plaza.core.outbox import subscriber
 from plaza.storefront.live import product_stock_group
-from plaza.storefront.selectors import product_id_of_variant
+from plaza.storefront.selectors import forget_popular_categories, product_id_of_variant
 
 
 @subscriber("stock.changed")
@@ -24,3 +24,8 @@ def push_stock_change(event) -> None:
             "available": max(int(payload["available"]), 0),
         },
     )
+
+
+@subscriber("product.*")
+def refresh_category_counts(event) -> None:
+    forget_popular_categories()

@@ -3,13 +3,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from plaza.catalog.models import Product
+from plaza.catalog import services as catalog_services
+from plaza.catalog.models import Product, ProductStatus
 from plaza.search.selectors import SearchFilters, search_products
 from plaza.search.services import index_products
 from plaza.shops.models import HoursException
 from plaza.storefront import selectors
 from plaza.storefront.geo import Position, bounding_box, distance_km
-from tests.factories import LocationFactory, OpeningHoursFactory, ShopFactory
+from tests.factories import LocationFactory, MembershipFactory, OpeningHoursFactory, ShopFactory
 from tests.storefront.town import CENTRE, CROIX_ROUSSE, PARIS, make_location, make_product
 
 PARIS_TZ = ZoneInfo("Europe/Paris")
@@ -135,3 +136,23 @@ def test_gazetteer_finds_postcodes_cities_and_prefixes(town):
     assert place.label == "Lyon" and 45.76 < place.latitude < 45.78
     assert selectors.find_place("Atlantis") is None
     assert selectors.find_place("") is None
+
+
+def _category_counts() -> dict[str, int]:
+    return {category.slug: category.product_count for category in selectors.popular_categories()}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_category_counts_are_cached_until_the_catalog_announces_a_change(town):
+    owner = MembershipFactory(shop=town.books).user
+    books = town.products["novel"].category
+    before = _category_counts()[books.slug]
+    # Written behind the services' back: no event, so the cached count stands.
+    make_product(town.books, "An Unannounced Atlas", category=books)
+    assert _category_counts()[books.slug] == before
+    catalog_services.create_product(
+        user=owner, shop=town.books, title="A Loud Almanac", category_path=books.full_path,
+        status=ProductStatus.PUBLISHED, variants=[{"price": "9.00"}],
+    )
+    assert _category_counts()[books.slug] == before + 2
+

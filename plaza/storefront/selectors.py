@@ -62,20 +62,57 @@ class NearbyLocation:
     status: OpeningStatus | None
 
 
+@dataclass(frozen=True)
+class LocationPoint:
+    """A nearby location as ids and a distance: cheap enough to hold for every location in town."""
+
+    location_id: int
+    shop_id: int
+    distance_km: float
+
+
+def _active_locations_around(position: Position, radius_km: float | None):
+    locations = Location.objects.filter(shop__is_active=True)
+    if radius_km is not None:
+        min_lat, max_lat, min_lng, max_lng = bounding_box(position.latitude, position.longitude, radius_km)
+        locations = locations.filter(latitude__range=(min_lat, max_lat), longitude__range=(min_lng, max_lng))
+    return locations
+
+
+def nearby_points(position: Position, *, radius_km: float | None) -> list[LocationPoint]:
+    """Locations of active shops within ``radius_km`` (None: any distance), nearest first.
+
+    Reads four columns and builds no model instance, so a whole town costs a few milliseconds.
+    """
+    rows = _active_locations_around(position, radius_km).values_list("pk", "shop_id", "latitude", "longitude")
+    points = []
+    for location_id, shop_id, latitude, longitude in rows:
+        km = distance_km(position.latitude, position.longitude, latitude, longitude)
+        if radius_km is None or km <= radius_km:
+            points.append(LocationPoint(location_id, shop_id, km))
+    points.sort(key=lambda point: (point.distance_km, point.location_id))
+    return points
+
+
 def nearby_locations(
-    position: Position, *, radius_km: float | None, at: datetime, shop: Shop | None = None, with_status: bool = True
+    position: Position,
+    *,
+    radius_km: float | None,
+    at: datetime,
+    shop: Shop | None = None,
+    location_ids: list[int] | None = None,
+    with_status: bool = True,
 ) -> list[NearbyLocation]:
     """Locations of active shops within ``radius_km`` (None: any distance), nearest first.
 
-    ``with_status`` adds each one's opening status (two more queries and some work per
-    location); without it ``status`` is None.
+    ``shop`` or ``location_ids`` narrow them down. ``with_status`` adds each one's opening
+    status (two more queries and some work per location); without it ``status`` is None.
     """
-    candidates = Location.objects.filter(shop__is_active=True).select_related("shop")
-    if radius_km is not None:
-        min_lat, max_lat, min_lng, max_lng = bounding_box(position.latitude, position.longitude, radius_km)
-        candidates = candidates.filter(latitude__range=(min_lat, max_lat), longitude__range=(min_lng, max_lng))
+    candidates = _active_locations_around(position, radius_km).select_related("shop")
     if shop is not None:
         candidates = candidates.filter(shop=shop)
+    if location_ids is not None:
+        candidates = candidates.filter(pk__in=location_ids)
     if with_status:
         candidates = with_hours(candidates, at)
     nearby = []
@@ -118,6 +155,28 @@ def nearby_shops(position: Position, *, at: datetime, radius_km: float = NEARBY_
     if open_now:
         shops = [entry for entry in shops if entry.open_location]
     return shops
+
+
+def nearest_shops(position: Position, points: list[LocationPoint], *, at: datetime, limit: int) -> list[NearbyShop]:
+    """The ``limit`` nearest shops among ``points``, with opening status read for their locations only."""
+    shop_ids = set(list(dict.fromkeys(point.shop_id for point in points))[:limit])
+    wanted = [point.location_id for point in points if point.shop_id in shop_ids]
+    return shops_from_locations(nearby_locations(position, radius_km=None, at=at, location_ids=wanted))
+
+
+@dataclass(frozen=True)
+class ShopCounts:
+    shops: int
+    open_now: int
+
+
+def count_shops(points: list[LocationPoint], at: datetime) -> ShopCounts:
+    """How many shops the points belong to, and how many of them have one of these locations open."""
+    open_ids = open_location_ids(at)
+    return ShopCounts(
+        shops=len({point.shop_id for point in points}),
+        open_now=len({point.shop_id for point in points if point.location_id in open_ids}),
+    )
 
 
 # --- places ---------------------------------------------------------------------------
@@ -197,19 +256,19 @@ def in_stock_at(location_ids) -> Q:
     return Q(pk__in=Variant.objects.filter(stocks__in=stocked).values("product_id"))
 
 
-def in_stock_near(locations: list[NearbyLocation], *, limit: int) -> list[tuple[Product, float]]:
+def in_stock_near(points: list[LocationPoint], *, limit: int) -> list[tuple[Product, float]]:
     """The newest product in stock at each of the ``limit`` nearest shops, nearest first.
 
     Reads only the stock rows of those shops' nearby locations, so the cost does not grow
     with the catalog.
     """
     shop_distance: dict[int, float] = {}
-    for item in locations:
-        shop_distance.setdefault(item.location.shop_id, item.distance_km)
+    for point in points:
+        shop_distance.setdefault(point.shop_id, point.distance_km)
     nearest = set(sorted(shop_distance, key=shop_distance.get)[:limit])
     newest_in_stock = (
         Stock.objects.filter(
-            location_id__in=[item.location.pk for item in locations if item.location.shop_id in nearest],
+            location_id__in=[point.location_id for point in points if point.shop_id in nearest],
             quantity__gt=F("reserved"),
             variant__product__status=ProductStatus.PUBLISHED,
         )

@@ -27,17 +27,18 @@ def _place_context(request, position, problem) -> dict:
 def home(request):
     position, problem = shopper_position(request)
     at = timezone.now()
-    locations = selectors.nearby_locations(position, radius_km=selectors.NEARBY_KM, at=at)
-    shops = selectors.shops_from_locations(locations)
+    # Ids and distances for every nearby location; full rows and opening hours only for the shops shown.
+    points = selectors.nearby_points(position, radius_km=selectors.NEARBY_KM)
+    counts = selectors.count_shops(points, at)
     return render(
         request,
         "storefront/home.html",
         {
             **_place_context(request, position, problem),
-            "shops": shops[:HOME_SHOPS],
-            "shop_count": len(shops),
-            "open_count": sum(1 for entry in shops if entry.open_location),
-            "products": selectors.in_stock_near(locations, limit=HOME_PRODUCTS),
+            "shops": selectors.nearest_shops(position, points, at=at, limit=HOME_SHOPS),
+            "shop_count": counts.shops,
+            "open_count": counts.open_now,
+            "products": selectors.in_stock_near(points, limit=HOME_PRODUCTS),
             "categories": selectors.popular_categories(),
             "nearby_km": selectors.NEARBY_KM,
         },

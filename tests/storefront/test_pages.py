@@ -6,8 +6,8 @@ import pytest
 from plaza.catalog.models import ProductStatus
 from plaza.inventory.models import Stock
 from plaza.storefront.geo import SESSION_KEY
-from tests.factories import ProductFactory
-from tests.storefront.town import PARIS
+from tests.factories import ProductFactory, ShopFactory
+from tests.storefront.town import CENTRE, PARIS, make_location
 
 
 def product_url(product):
@@ -168,3 +168,13 @@ def test_stock_endpoint_returns_units_per_variant_and_location(town, client):
 def test_pages_refuse_writes(town, client):
     assert client.post("/").status_code == 405
     assert client.post(product_url(town.products["sourdough"])).status_code == 405
+
+
+def test_home_counts_every_nearby_shop_but_shows_the_nearest_eight(town, client):
+    for n in range(8):
+        point = (CENTRE.latitude + 0.01 + n * 0.001, CENTRE.longitude)
+        make_location(ShopFactory(name=f"Corner Shop {n}"), point, name="Corner", open_now=False)
+    html = client.get("/").content.decode()
+    # The bakery and the bookshop are open; the hardware shop and the eight corner shops are not.
+    assert "2 of 11 shops within 10 km are open now." in html
+    assert "Librairie du Centre" in html and "Corner Shop 4" in html and "Corner Shop 7" not in html

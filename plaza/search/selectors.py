@@ -91,15 +91,16 @@ class ProductResults:
 
 
 class _Geography:
-    """Distances and opening status of the locations that matter to one search, computed once."""
+    """Distances and open locations that matter to one search, computed once from ids and distances."""
 
-    def __init__(self, filters: SearchFilters, *, with_status: bool):
+    def __init__(self, filters: SearchFilters):
         radius = min(filters.distance_km or MAX_DISTANCE_KM, MAX_DISTANCE_KM)
-        self.locations = storefront.nearby_locations(filters.position, radius_km=radius, at=filters.at, with_status=with_status)
-        self.shops = storefront.shops_from_locations(self.locations)
-        self.shop_distance = {entry.shop.pk: entry.distance_km for entry in self.shops}
+        self.points = storefront.nearby_points(filters.position, radius_km=radius)
+        self.shop_distance: dict[int, float] = {}
+        for point in self.points:
+            self.shop_distance.setdefault(point.shop_id, point.distance_km)
         stock_radius = filters.distance_km or storefront.NEARBY_KM
-        self.stock_location_ids = [item.location.pk for item in self.locations if item.distance_km <= stock_radius]
+        self.stock_location_ids = [point.location_id for point in self.points if point.distance_km <= stock_radius]
         self._open_location_ids: set[int] | None = None
         self._at = filters.at
         self._radius_limited = filters.distance_km is not None
@@ -109,7 +110,7 @@ class _Geography:
         if self._open_location_ids is None:
             self._open_location_ids = storefront.open_location_ids(self._at)
             if self._radius_limited:
-                self._open_location_ids &= {item.location.pk for item in self.locations}
+                self._open_location_ids &= {point.location_id for point in self.points}
         return self._open_location_ids
 
     def open_shops(self) -> QuerySet:
@@ -127,10 +128,7 @@ def _product_queryset(filters: SearchFilters, geo: _Geography, *, skip: frozense
     if filters.category and "category" not in skip:
         products = products.filter(Q(category__slug=filters.category) | Q(category__parent__slug=filters.category))
     if "price" not in skip:
-        if filters.min_price is not None:
-            products = products.filter(min_price__gte=filters.min_price)
-        if filters.max_price is not None:
-            products = products.filter(min_price__lte=filters.max_price)
+        products = products.filter(_price_filter(filters))
     if filters.distance_km is not None:
         products = products.filter(shop_id__in=list(geo.shop_distance))
     if filters.in_stock:
@@ -161,17 +159,28 @@ def _band_label(low: Decimal, high: Decimal | None) -> str:
     return f"{low:.0f}+" if high is None else f"{low:.0f}–{high:.0f}"
 
 
-def _price_facets(filters: SearchFilters, geo: _Geography) -> list[Facet]:
+def _price_filter(filters: SearchFilters) -> Q:
+    wanted = Q()
+    if filters.min_price is not None:
+        wanted &= Q(min_price__gte=filters.min_price)
+    if filters.max_price is not None:
+        wanted &= Q(min_price__lte=filters.max_price)
+    return wanted
+
+
+def _count_and_price_facets(filters: SearchFilters, geo: _Geography) -> tuple[int, list[Facet]]:
+    """The number of matches and the price bands, in one pass over the matches before the price filter."""
     products = _product_queryset(filters, geo, skip=frozenset({"price"}))
     counts = products.aggregate(
+        total=Count("pk", distinct=True, filter=_price_filter(filters)),
         **{
             f"band{index}": Count(
                 "pk", distinct=True, filter=Q(min_price__gte=low) & (Q(min_price__lt=high) if high is not None else Q())
             )
             for index, (low, high) in enumerate(PRICE_BANDS)
-        }
+        },
     )
-    return [
+    bands = [
         Facet(
             f"band{index}",
             _band_label(low, high),
@@ -182,6 +191,7 @@ def _price_facets(filters: SearchFilters, geo: _Geography) -> list[Facet]:
         )
         for index, (low, high) in enumerate(PRICE_BANDS)
     ]
+    return counts["total"], bands
 
 
 def _page_by_distance(products: QuerySet, geo: _Geography, offset: int, limit: int) -> list[Product]:
@@ -213,9 +223,9 @@ def _page_by_distance(products: QuerySet, geo: _Geography, offset: int, limit: i
 def search_products(filters: SearchFilters, *, offset: int = 0, limit: int = PAGE_SIZE) -> ProductResults:
     offset = max(0, min(offset, MAX_OFFSET))
     limit = max(1, min(limit, MAX_PAGE_SIZE))
-    geo = _Geography(filters, with_status=False)
+    geo = _Geography(filters)
     products = _product_queryset(filters, geo)
-    count = products.count()
+    count, price_bands = _count_and_price_facets(filters, geo)
     sort = filters.effective_sort
     if count <= offset:
         page = []
@@ -232,7 +242,7 @@ def search_products(filters: SearchFilters, *, offset: int = 0, limit: int = PAG
         count=count,
         hits=[ProductHit(product, geo.shop_distance.get(product.shop_id)) for product in page],
         categories=_category_facets(filters, geo),
-        price_bands=_price_facets(filters, geo),
+        price_bands=price_bands,
     )
 
 
@@ -282,12 +292,17 @@ def search_shops(filters: SearchFilters, *, offset: int = 0, limit: int = PAGE_S
     """Shops by name, description or kind; nearest first (or by name when no distance is known)."""
     offset = max(0, min(offset, MAX_OFFSET))
     limit = max(1, min(limit, MAX_PAGE_SIZE))
-    geo = _Geography(filters, with_status=True)
+    geo = _Geography(filters)
     matching = list(_shop_queryset(filters, geo).order_by("name", "pk").values_list("pk", flat=True))
     if filters.effective_sort in (Sort.DISTANCE, Sort.RELEVANCE):
         matching.sort(key=lambda pk: geo.shop_distance.get(pk, float("inf")))
     page_ids = matching[offset : offset + limit]
-    nearby = {entry.shop.pk: ShopHit(entry.shop, entry.distance_km, entry.status) for entry in geo.shops}
+    page_shops = set(page_ids)
+    page_locations = [point.location_id for point in geo.points if point.shop_id in page_shops]
+    located = storefront.nearby_locations(filters.position, radius_km=None, at=filters.at, location_ids=page_locations)
+    nearby = {
+        entry.shop.pk: ShopHit(entry.shop, entry.distance_km, entry.status) for entry in storefront.shops_from_locations(located)
+    }
     far = Shop.objects.in_bulk([pk for pk in page_ids if pk not in nearby])
     kinds = (
         _shop_queryset(filters, geo, skip_kind=True).order_by().values("kind").annotate(count=Count("pk", distinct=True))

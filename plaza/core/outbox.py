@@ -1,10 +1,10 @@
 """The transactional outbox: how apps react to each other without importing each other.
 
-A service calls :func:`record_event` inside its transaction. After commit, a delivery
-task runs every subscriber registered for the topic (``@subscriber("order.placed")``
-in an app's ``subscribers.py``). If the process dies between commit and delivery the
-event row is still pending, and ``manage.py deliver_outbox`` (run by the worker at
-start) picks it up.
+A service calls :func:`record_event` inside its transaction. After commit, one delivery
+task per transaction runs, in the order they were recorded, every subscriber registered
+for each event's topic (``@subscriber("order.placed")`` in an app's ``subscribers.py``).
+If the process dies between commit and delivery the event rows are still pending, and
+``manage.py deliver_outbox`` (run by the worker at start) picks them up.
 """
 
 import fnmatch
@@ -51,20 +51,40 @@ def handlers_for(topic: str) -> list[Handler]:
 
 def record_event(topic: str, payload: dict) -> OutboxEvent:
     """Write an event row in the caller's transaction and schedule its delivery after commit."""
-    if not transaction.get_connection().in_atomic_block:
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
         raise RuntimeError("record_event must be called inside the transaction that makes the change")
     event = OutboxEvent.objects.create(topic=topic, payload=payload)
-    transaction.on_commit(lambda: _schedule_delivery(event.pk))
+    _batch_for(connection).append(event.pk)
     return event
 
 
-def _schedule_delivery(event_id: int) -> None:
-    from plaza.core.tasks import deliver_outbox_event
+class _Batch(list):
+    """The ids of the events one transaction recorded, enqueued as one task when it commits."""
 
-    try:
-        deliver_outbox_event.enqueue(event_id)
-    except Exception:  # the event row is durable; the sweep delivers it later
-        logger.exception("could not enqueue delivery of outbox event %s", event_id)
+    enqueued = False
+
+    def __call__(self) -> None:
+        from plaza.core.tasks import deliver_outbox_events
+
+        self.enqueued = True
+        try:
+            deliver_outbox_events.enqueue(list(self))
+        except Exception:  # the event rows are durable; the sweep delivers them later
+            logger.exception("could not enqueue delivery of outbox events %s", list(self))
+
+
+def _batch_for(connection) -> _Batch:
+    # A batch lives as long as its on_commit callback is pending: a commit runs it, a
+    # rollback (of the transaction, or of the savepoint it was registered in) discards it,
+    # and the next event then opens a new batch. Ids of events a savepoint rolled back may
+    # stay in a surviving batch; delivery skips ids it cannot find.
+    batch = getattr(connection, "plaza_outbox_batch", None)
+    if batch is None or batch.enqueued or not any(callback is batch for _, callback, _ in connection.run_on_commit):
+        batch = _Batch()
+        connection.plaza_outbox_batch = batch
+        transaction.on_commit(batch, using=connection.alias)
+    return batch
 
 
 def deliver(event_id: int) -> bool:
@@ -92,6 +112,11 @@ def deliver(event_id: int) -> bool:
         return True
 
 
+def deliver_all(event_ids: list[int]) -> int:
+    """Deliver events in the order given; one failing leaves it pending and goes on."""
+    return sum(1 for event_id in event_ids if deliver(event_id))
+
+
 def deliver_pending(limit: int = 500) -> int:
     """Deliver events left pending (crash, failed enqueue, failed subscriber)."""
     pending = list(
@@ -99,4 +124,4 @@ def deliver_pending(limit: int = 500) -> int:
         .order_by("id")
         .values_list("pk", flat=True)[:limit]
     )
-    return sum(1 for event_id in pending if deliver(event_id))
+    return deliver_all(pending)

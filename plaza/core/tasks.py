@@ -4,8 +4,9 @@ from plaza.core import outbox
 
 
 @task()
-def deliver_outbox_event(event_id: int) -> bool:
-    return outbox.deliver(event_id)
+def deliver_outbox_events(event_ids: list[int]) -> int:
+    """Deliver the events one transaction recorded, in order."""
+    return outbox.deliver_all(event_ids)
 
 
 @task()

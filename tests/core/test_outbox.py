@@ -1,3 +1,5 @@
+from types import SimpleNamespace
+
 import pytest
 from django.db import transaction
 
@@ -59,3 +61,48 @@ def test_failed_subscriber_leaves_event_pending_for_the_sweep():
         assert event.delivered_at is not None and calls["n"] == 2
     finally:
         outbox._subscribers.remove(("test.flaky", flaky))
+
+
+def test_one_delivery_task_per_transaction_delivers_its_events_in_order(received, monkeypatch):
+    from plaza.core import tasks
+
+    enqueued = []
+    monkeypatch.setattr(tasks, "deliver_outbox_events", SimpleNamespace(enqueue=enqueued.append))
+    with transaction.atomic():
+        first = outbox.record_event("test.happened", {"n": 1})
+        second = outbox.record_event("test.happened", {"n": 2})
+    with transaction.atomic():
+        third = outbox.record_event("test.happened", {"n": 3})
+    assert enqueued == [[first.pk, second.pk], [third.pk]]
+    assert outbox.deliver_all(enqueued[0]) == 2
+    assert received == [("test.happened", {"n": 1}), ("test.happened", {"n": 2})]
+
+
+def test_events_after_a_rolled_back_savepoint_are_still_delivered(received):
+    with transaction.atomic():
+        with pytest.raises(RuntimeError), transaction.atomic():
+            outbox.record_event("test.happened", {"n": 1})
+            raise RuntimeError("the inner change failed")
+        outbox.record_event("test.happened", {"n": 2})
+    assert received == [("test.happened", {"n": 2})]
+    assert OutboxEvent.objects.get().delivered_at is not None
+
+
+def test_a_transaction_after_a_rollback_gets_its_own_delivery(received):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        outbox.record_event("test.happened", {"n": 1})
+        raise RuntimeError("the change failed")
+    with transaction.atomic():
+        outbox.record_event("test.happened", {"n": 2})
+    assert received == [("test.happened", {"n": 2})]
+
+
+def test_an_event_a_savepoint_rolled_back_is_skipped_by_its_transactions_delivery(received):
+    with transaction.atomic():
+        outbox.record_event("test.happened", {"n": 1})
+        with pytest.raises(RuntimeError), transaction.atomic():
+            outbox.record_event("test.happened", {"n": 2})
+            raise RuntimeError("the inner change failed")
+        outbox.record_event("test.happened", {"n": 3})
+    assert received == [("test.happened", {"n": 1}), ("test.happened", {"n": 3})]
+    assert OutboxEvent.objects.filter(delivered_at__isnull=True).count() == 0

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.core.cache import cache
-from django.db.models import Avg, Count, F, Max, Prefetch, Q
+from django.db import connection
+from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
 from plaza.catalog.models import Category, Product, ProductImage, ProductStatus, Variant
@@ -265,15 +266,26 @@ def in_stock_near(points: list[LocationPoint], *, limit: int) -> list[tuple[Prod
     shop_distance: dict[int, float] = {}
     for point in points:
         shop_distance.setdefault(point.shop_id, point.distance_km)
-    nearest = set(sorted(shop_distance, key=shop_distance.get)[:limit])
+    nearest = sorted(shop_distance, key=shop_distance.get)[:limit]
+    nearby_location_ids = [point.location_id for point in points if point.shop_id in set(nearest)]
+    # Per shop, the newest published product with a unit in stock, instead of grouping
+    # every stock row of the shops (tens of thousands). PostgreSQL would walk the primary
+    # key backwards through the whole catalog for "-pk"; ordering by an expression makes
+    # it read the shop's products by the shop index and sort those (SQLite is fastest
+    # with plain "-pk"). An index on (shop, status, id) would let both stop at the first.
+    newest_first = "-pk" if connection.vendor == "sqlite" else (F("pk") + 0).desc()
+    in_stock = Stock.objects.filter(
+        variant__product=OuterRef("pk"), location_id__in=nearby_location_ids, quantity__gt=F("reserved")
+    )
     newest_in_stock = (
-        Stock.objects.filter(
-            location_id__in=[point.location_id for point in points if point.shop_id in nearest],
-            quantity__gt=F("reserved"),
-            variant__product__status=ProductStatus.PUBLISHED,
+        Shop.objects.filter(pk__in=nearest)
+        .annotate(
+            product_id=Subquery(
+                Product.objects.filter(Exists(in_stock), shop=OuterRef("pk"), status=ProductStatus.PUBLISHED)
+                .order_by(newest_first)
+                .values("pk")[:1]
+            )
         )
-        .values("location__shop_id")
-        .annotate(product_id=Max("variant__product_id"))
         .values_list("product_id", flat=True)
     )
     products = with_card_data(Product.objects.filter(pk__in=list(newest_in_stock)))

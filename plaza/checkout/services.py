@@ -399,7 +399,12 @@ def _replay(order: Order, shop: Shop, details: CheckoutDetails) -> CheckoutResul
 
 
 def _reserve_lines(order: Order, plan: _Plan) -> None:
-    stocks = {stock.variant_id: stock for stock in Stock.objects.filter(location=plan.location, variant__in=[l.variant for l in plan.lines])}
+    stocks = {
+        stock.variant_id: stock
+        for stock in Stock.objects.select_related("location").filter(
+            location=plan.location, variant__in=[line.variant for line in plan.lines]
+        )
+    }
     order_lines = []
     for line in plan.lines:
         variant = line.variant
@@ -442,16 +447,19 @@ def _open_order(cart, shop, details, *, user, scope, key, now) -> tuple[Order, P
         idempotency_key=key,
         payment_due_by=now + timedelta(minutes=settings.PLAZA_PAYMENT_HOLD_MINUTES),
     )
+    payment = payments.start_payment(order)
+    # Last: reserving locks the stock rows, which other buyers of these items wait for.
     _reserve_lines(order, plan)
-    return order, payments.start_payment(order), plan.payment_details
+    return order, payment, plan.payment_details
 
 
-def _cart_of(order: Order) -> Cart | None:
+def _cart_lines_of(order: Order):
+    """The lines of the cart ``order`` was placed from (found by its idempotency scope)."""
     kind, _, ident = order.idempotency_scope.partition(":")
     if kind == "user":
-        return Cart.objects.filter(user_id=ident).first()
+        return CartLine.objects.filter(cart__user_id=ident)
     token = as_cart_token(ident)
-    return Cart.objects.filter(token=token).first() if token else None
+    return CartLine.objects.filter(cart__token=token) if token else CartLine.objects.none()
 
 
 @transaction.atomic
@@ -461,25 +469,24 @@ def _settle(order: Order, result: ProviderResult) -> Order:
     if locked.status != S.PENDING_PAYMENT:
         return locked
     if result.success:
+        locked = change_status(locked, S.NEW, note="Payment authorized.")
+        _cart_lines_of(locked).filter(variant_id__in=locked.lines.values("variant_id")).delete()
+        # Last: the stock rows stay locked until this transaction commits.
         commit_reservations(locked)
-        change_status(locked, S.NEW, note="Payment authorized.")
-        cart = _cart_of(locked)
-        if cart is not None:
-            CartLine.objects.filter(cart=cart, variant_id__in=locked.lines.values("variant_id")).delete()
     elif not result.retryable:
         release_reservations(locked)
-        change_status(locked, S.PAYMENT_FAILED, note=result.error)
+        locked = change_status(locked, S.PAYMENT_FAILED, note=result.error)
     return locked
 
 
 def _outcome(order: Order, result: ProviderResult) -> Order:
+    """The order as the payment's answer left it (read under its lock, so no re-read)."""
     settled = _settle(order, result)
-    order.refresh_from_db()
     if settled.status == S.PAYMENT_FAILED:
         raise PaymentDeclined(result.error or "The payment was declined.")
     if settled.status == S.CANCELLED:
         raise Conflict("The time to pay for this order ran out; its items were released.", code="payment_expired")
-    return order
+    return settled
 
 
 def place_order(

@@ -6,8 +6,7 @@ latest row version, SQLite serialises writers. The check constraint
 ``stock_never_oversold`` is the last line of defence.
 """
 
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
 
 from plaza.core.errors import InvalidInput, OutOfStock
 from plaza.core.outbox import record_event
@@ -35,8 +34,29 @@ def _stock_changed(stock: Stock) -> None:
     )
 
 
+def _change(stock: Stock, *, quantity: int = 0, reserved: int = 0) -> bool:
+    """Add ``quantity`` and ``reserved`` to the row, unless it would then hold fewer units
+    than are reserved; False if so. One statement that also reads the new values back
+    into ``stock`` (``UPDATE … RETURNING``, which the ORM's ``update()`` cannot do)."""
+    table, quantity_column, reserved_column, id_column = map(
+        connection.ops.quote_name, (Stock._meta.db_table, "quantity", "reserved", "id")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {quantity_column} = {quantity_column} + %s, {reserved_column} = {reserved_column} + %s "
+            f"WHERE {id_column} = %s AND {quantity_column} + %s >= {reserved_column} + %s "
+            f"RETURNING {quantity_column}, {reserved_column}",
+            [quantity, reserved, stock.pk, quantity, reserved],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    stock.quantity, stock.reserved = row
+    return True
+
+
 def _log(stock: Stock, delta: int, reason: str, *, note: str = "", actor=None, order=None) -> StockMovement:
-    stock.refresh_from_db(fields=["quantity", "reserved"])
+    """Log a change ``stock`` already holds the new values of."""
     movement = StockMovement.objects.create(
         stock=stock, delta=delta, quantity_after=stock.quantity, reason=reason, note=note[:255], actor=actor, order=order
     )
@@ -52,8 +72,7 @@ def adjust_stock(*, variant, location, delta: int, reason: str, note: str = "", 
     if reason not in MovementReason.values or reason in (MovementReason.SALE, MovementReason.RESTOCK):
         raise InvalidInput("Choose a reason for the change.", fields={"reason": ["unknown reason"]})
     stock = get_or_create_stock(variant=variant, location=location)
-    updated = Stock.objects.filter(pk=stock.pk, quantity__gte=F("reserved") - delta).update(quantity=F("quantity") + delta)
-    if not updated:
+    if not _change(stock, quantity=delta):
         raise InvalidInput(
             "That would leave fewer units than are reserved or on hand.",
             fields={"delta": ["would make stock negative"]},
@@ -77,6 +96,7 @@ def set_stock_quantity(*, variant, location, quantity: int, reason: str = Moveme
             fields={"quantity": [f"at least {stock.reserved}"]},
         )
     Stock.objects.filter(pk=stock.pk).update(quantity=quantity)
+    stock.quantity = quantity
     return _log(stock, delta, reason, note=note, actor=actor)
 
 
@@ -84,42 +104,40 @@ def reserve(*, order_line, stock: Stock, quantity: int) -> Reservation:
     """Hold units for an order line. Must run inside the checkout's transaction."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("reserve() must run inside the checkout transaction")
-    updated = Stock.objects.filter(pk=stock.pk, quantity__gte=F("reserved") + quantity).update(
-        reserved=F("reserved") + quantity
-    )
-    if not updated:
+    reservation = Reservation.objects.create(stock=stock, order_line=order_line, quantity=quantity)
+    # The reserving UPDATE locks the row until the checkout commits: it comes last, so
+    # the next buyer of this item waits as briefly as possible.
+    if not _change(stock, reserved=quantity):
         raise OutOfStock(
             f"Only {max(Stock.objects.get(pk=stock.pk).available, 0)} of “{order_line.product_title}” left.",
             fields={"variant_id": ["out of stock"]},
         )
-    stock.refresh_from_db(fields=["quantity", "reserved"])
     _stock_changed(stock)
-    return Reservation.objects.create(stock=stock, order_line=order_line, quantity=quantity)
+    return reservation
 
 
 def _reservations_of(order):
     return Reservation.objects.select_related("stock__location", "order_line").filter(order_line__order=order)
 
 
-@transaction.atomic
+# No savepoint of their own: a failure here must undo the whole settlement around them.
+@transaction.atomic(savepoint=False)
 def release_reservations(order) -> int:
     """Give back units held for an order whose payment failed or lapsed."""
     released = 0
     for reservation in _reservations_of(order):
-        Stock.objects.filter(pk=reservation.stock_id).update(reserved=F("reserved") - reservation.quantity)
+        _change(reservation.stock, reserved=-reservation.quantity)
         _stock_changed(reservation.stock)
         released += reservation.quantity
         reservation.delete()
     return released
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def commit_reservations(order) -> None:
     """The payment went through: reserved units leave the shelf as a sale."""
     for reservation in _reservations_of(order):
-        Stock.objects.filter(pk=reservation.stock_id).update(
-            quantity=F("quantity") - reservation.quantity, reserved=F("reserved") - reservation.quantity
-        )
+        _change(reservation.stock, quantity=-reservation.quantity, reserved=-reservation.quantity)
         _log(reservation.stock, -reservation.quantity, MovementReason.SALE, order=order)
         reservation.delete()
 
@@ -130,7 +148,7 @@ def restock_order(order, *, actor=None) -> int:
     restocked = 0
     for line in order.lines.select_related("variant__product").filter(variant__isnull=False):
         stock = get_or_create_stock(variant=line.variant, location=order.location)
-        Stock.objects.filter(pk=stock.pk).update(quantity=F("quantity") + line.quantity)
+        _change(stock, quantity=line.quantity)
         _log(stock, line.quantity, MovementReason.RESTOCK, note=f"order {order.number} cancelled", actor=actor, order=order)
         restocked += line.quantity
     return restocked

@@ -121,7 +121,7 @@ def _record_authorization(payment: Payment, result: ProviderResult, last4: str) 
             locked.reference = result.reference
             _void_at_provider(locked)
             locked.save(update_fields=["reference", "updated_at"])
-        payment.refresh_from_db()
+        _copy_into(payment, locked)
         return CANCELLED_MEANWHILE
     if result.success:
         locked.status = P.AUTHORIZED
@@ -130,8 +130,14 @@ def _record_authorization(payment: Payment, result: ProviderResult, last4: str) 
     locked.reference = result.reference or locked.reference
     locked.card_last4 = last4 or locked.card_last4
     locked.save(update_fields=["status", "reference", "card_last4", "updated_at"])
-    payment.refresh_from_db()
+    _copy_into(payment, locked)
     return result
+
+
+def _copy_into(payment: Payment, fresh: Payment) -> None:
+    """Bring the caller's ``payment`` up to date from the row just read and saved under lock."""
+    for field in Payment._meta.concrete_fields:
+        setattr(payment, field.attname, getattr(fresh, field.attname))
 
 
 @transaction.atomic

@@ -12,6 +12,7 @@ from plaza.checkout import services
 from plaza.checkout.fulfilment import OFFER_GRACE, pickup_slot_error, pickup_slots
 from plaza.checkout.models import CartLine
 from plaza.core.errors import Conflict, InvalidInput, NotFound, OutOfStock, PaymentDeclined
+from plaza.core.models import OutboxEvent
 from plaza.inventory.models import Reservation, StockMovement
 from plaza.orders.models import Order, OrderStatus
 from plaza.payments.models import PaymentStatus
@@ -53,6 +54,18 @@ def test_declined_card_releases_the_reservation_and_keeps_the_failed_order(store
     order = store.shop.orders.get()
     assert order.status == OrderStatus.PAYMENT_FAILED
     assert CartLine.objects.filter(cart=cart).exists()
+
+
+def test_stock_events_of_a_declined_checkout_report_what_is_left_after_each_change(store):
+    with pytest.raises(PaymentDeclined):
+        services.place_order(
+            cart=cart_with(store.variant, 3),
+            shop=store.shop,
+            details=pickup_details(store.location, number=DECLINED),
+            idempotency_key="k1",
+        )
+    changes = OutboxEvent.objects.filter(topic="stock.changed").order_by("id")
+    assert [event.payload["available"] for event in changes] == [7, 10]
 
 
 def test_retry_card_keeps_the_hold_and_succeeds_on_the_second_attempt(store):

@@ -260,14 +260,13 @@ def in_stock_at(location_ids) -> Q:
 def in_stock_near(points: list[LocationPoint], *, limit: int) -> list[tuple[Product, float]]:
     """The newest product in stock at each of the ``limit`` nearest shops, nearest first.
 
-    Reads only the stock rows of those shops' nearby locations, so the cost does not grow
-    with the catalog.
+    Looks only at the stock of those shops' nearby locations, one shop at a time.
     """
     shop_distance: dict[int, float] = {}
     for point in points:
         shop_distance.setdefault(point.shop_id, point.distance_km)
-    nearest = sorted(shop_distance, key=shop_distance.get)[:limit]
-    nearby_location_ids = [point.location_id for point in points if point.shop_id in set(nearest)]
+    nearest = set(sorted(shop_distance, key=shop_distance.get)[:limit])
+    nearby_location_ids = [point.location_id for point in points if point.shop_id in nearest]
     # Per shop, the newest published product with a unit in stock, instead of grouping
     # every stock row of the shops (tens of thousands). PostgreSQL would walk the primary
     # key backwards through the whole catalog for "-pk"; ordering by an expression makes
@@ -278,7 +277,7 @@ def in_stock_near(points: list[LocationPoint], *, limit: int) -> list[tuple[Prod
         variant__product=OuterRef("pk"), location_id__in=nearby_location_ids, quantity__gt=F("reserved")
     )
     newest_in_stock = (
-        Shop.objects.filter(pk__in=nearest)
+        Shop.objects.filter(pk__in=list(nearest))
         .annotate(
             product_id=Subquery(
                 Product.objects.filter(Exists(in_stock), shop=OuterRef("pk"), status=ProductStatus.PUBLISHED)

@@ -145,6 +145,10 @@ def _product_queryset(filters: SearchFilters, geo: _Geography, *, skip: frozense
     return products
 
 
+def _category_facet(filters: SearchFilters, row: dict) -> Facet:
+    return Facet(row["category__slug"], row["category__name"], row["count"], selected=row["category__slug"] == filters.category)
+
+
 def _category_facets(filters: SearchFilters, geo: _Geography) -> list[Facet]:
     rows = (
         _product_queryset(filters, geo, skip=frozenset({"category"}))
@@ -153,10 +157,7 @@ def _category_facets(filters: SearchFilters, geo: _Geography) -> list[Facet]:
         .annotate(count=Count("pk"))
         .order_by("-count", "category__name")[:CATEGORY_FACET_LIMIT]
     )
-    return [
-        Facet(row["category__slug"], row["category__name"], row["count"], selected=row["category__slug"] == filters.category)
-        for row in rows
-    ]
+    return [_category_facet(filters, row) for row in rows]
 
 
 def _band_label(low: Decimal, high: Decimal | None) -> str:
@@ -172,19 +173,15 @@ def _price_filter(filters: SearchFilters) -> Q:
     return wanted
 
 
-def _count_and_price_facets(filters: SearchFilters, geo: _Geography) -> tuple[int, list[Facet]]:
-    """The number of matches and the price bands, in one pass over the matches before the price filter."""
-    products = _product_queryset(filters, geo, skip=frozenset({"price"}))
-    counts = products.aggregate(
-        total=Count("pk", filter=_price_filter(filters)),
-        **{
-            f"band{index}": Count(
-                "pk", filter=Q(min_price__gte=low) & (Q(min_price__lt=high) if high is not None else Q())
-            )
-            for index, (low, high) in enumerate(PRICE_BANDS)
-        },
-    )
-    bands = [
+def _band_counts() -> dict[str, Count]:
+    return {
+        f"band{index}": Count("pk", filter=Q(min_price__gte=low) & (Q(min_price__lt=high) if high is not None else Q()))
+        for index, (low, high) in enumerate(PRICE_BANDS)
+    }
+
+
+def _band_facets(filters: SearchFilters, counts: dict[str, int]) -> list[Facet]:
+    return [
         Facet(
             f"band{index}",
             _band_label(low, high),
@@ -195,7 +192,33 @@ def _count_and_price_facets(filters: SearchFilters, geo: _Geography) -> tuple[in
         )
         for index, (low, high) in enumerate(PRICE_BANDS)
     ]
-    return counts["total"], bands
+
+
+def _count_and_facets(filters: SearchFilters, geo: _Geography) -> tuple[int, list[Facet], list[Facet]]:
+    """The number of matches, the category facets and the price bands.
+
+    Each facet counts across its own filter. Without a category or a price filter, all
+    three count the same products, so one pass grouped by category gives them all; with
+    one, the count rides on the price bands' pass and the categories take a second.
+    """
+    price_filter = _price_filter(filters)
+    if filters.category or price_filter:
+        counts = _product_queryset(filters, geo, skip=frozenset({"price"})).aggregate(
+            total=Count("pk", filter=price_filter), **_band_counts()
+        )
+        return counts["total"], _category_facets(filters, geo), _band_facets(filters, counts)
+    rows = list(
+        _product_queryset(filters, geo)
+        .values("category__slug", "category__name")
+        .annotate(count=Count("pk"), **_band_counts())
+        .order_by()
+    )
+    totals = {name: sum(row[name] for row in rows) for name in ("count", *_band_counts())}
+    categorised = sorted(
+        (row for row in rows if row["category__slug"] is not None), key=lambda row: (-row["count"], row["category__name"])
+    )
+    categories = [_category_facet(filters, row) for row in categorised[:CATEGORY_FACET_LIMIT]]
+    return totals["count"], categories, _band_facets(filters, totals)
 
 
 def _page_by_distance(products: QuerySet, geo: _Geography, offset: int, limit: int) -> list[Product]:
@@ -229,7 +252,7 @@ def search_products(filters: SearchFilters, *, offset: int = 0, limit: int = PAG
     limit = max(1, min(limit, MAX_PAGE_SIZE))
     geo = _Geography(filters)
     products = _product_queryset(filters, geo)
-    count, price_bands = _count_and_price_facets(filters, geo)
+    count, categories, price_bands = _count_and_facets(filters, geo)
     sort = filters.effective_sort
     if count <= offset:
         page = []
@@ -245,7 +268,7 @@ def search_products(filters: SearchFilters, *, offset: int = 0, limit: int = PAG
     return ProductResults(
         count=count,
         hits=[ProductHit(product, geo.shop_distance.get(product.shop_id)) for product in page],
-        categories=_category_facets(filters, geo),
+        categories=categories,
         price_bands=price_bands,
     )
 

@@ -109,6 +109,15 @@ def test_facets_count_across_the_other_filters(town):
     assert bands == {"0–10": 1, "10–25": 1, "25–50": 0, "50–100": 0, "100+": 0}
 
 
+
+def test_facets_without_filters_count_every_match_once(town):
+    results = search(q="chocolate")
+    # Dark Chocolate Bar, Chocolate Truffles (both sweets) and The Bread Book (mentions chocolate).
+    assert results.count == 3
+    assert {facet.value: facet.count for facet in results.categories} == {"food-sweets": 2, "media-books": 1}
+    assert sum(facet.count for facet in results.price_bands) == results.count
+    assert not any(facet.selected for facet in results.categories + results.price_bands)
+
 def test_shop_search_by_name_kind_and_distance(town):
     def shop_names(**filters):
         results = search_shops(SearchFilters(position=filters.pop("position", CENTRE), at=NOON, **filters))

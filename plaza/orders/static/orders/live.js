@@ -39,6 +39,10 @@
   }
 
   function placeCard(board, card) {
+    // An htmx action and a live push can both bring back the same card: keep only this one.
+    board.querySelectorAll('[id="' + card.id + '"]').forEach(function (twin) {
+      if (twin !== card) twin.remove();
+    });
     var column = board.querySelector('.cards[data-column="' + card.dataset.column + '"]');
     if (!column) {
       card.remove();
@@ -56,9 +60,9 @@
     latestRequest[orderId] = ticket;
     return fetchFragment(board.dataset.liveCards + orderId + "/card/").then(function (response) {
       if (ticket !== latestRequest[orderId]) return;
-      var old = document.getElementById("order-card-" + orderId);
       if (response.status === 404) {
-        if (old) old.remove();
+        var gone = document.getElementById("order-card-" + orderId);
+        if (gone) gone.remove();
         updateCounts(board);
         return;
       }
@@ -66,8 +70,10 @@
       return response.text().then(function (html) {
         if (ticket !== latestRequest[orderId]) return;
         var card = toElement(html);
-        if (old && old.contains(document.activeElement) && old.querySelector("dialog[open]")) return;
-        if (old) old.replaceWith(card);
+        // Look again: an htmx swap may have replaced the card while the body was read.
+        var current = document.getElementById("order-card-" + orderId);
+        if (current && current.contains(document.activeElement) && current.querySelector("dialog[open]")) return;
+        if (current) current.replaceWith(card);
         placeCard(board, card);
         activate(card);
       });

@@ -9,7 +9,7 @@ from django.utils.text import slugify
 from plaza.accounts.models import User
 from plaza.catalog.models import Product, ProductStatus, Variant
 from plaza.inventory.models import Stock
-from plaza.shops.models import Location, OpeningHours, Shop, ShopMembership, StaffRole
+from plaza.shops.models import MIDNIGHT, Location, OpeningHours, Shop, ShopMembership, StaffRole
 
 PASSWORD = "correct-horse-battery"
 
@@ -78,8 +78,9 @@ class OpeningHoursFactory(factory.django.DjangoModelFactory):
 
 
 def open_all_week(location: Location) -> Location:
+    """Open around the clock, so a test needing an open shop passes at any hour."""
     for weekday in range(7):
-        OpeningHoursFactory(location=location, weekday=weekday, opens=time(0, 0), closes=time(23, 59))
+        OpeningHoursFactory(location=location, weekday=weekday, opens=MIDNIGHT, closes=MIDNIGHT)
     return location
 
 

@@ -164,7 +164,7 @@ class LocationIn(LocationPatch):
 class IntervalIn(Schema):
     weekday: int = Field(..., description="0 = Monday … 6 = Sunday")
     opens: time
-    closes: time
+    closes: time = Field(..., description="After `opens` on the same day; 00:00 means midnight (00:00–00:00 is all day)")
 
 
 class HoursIn(Schema):

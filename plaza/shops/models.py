@@ -1,3 +1,4 @@
+from datetime import time
 from decimal import Decimal
 
 from django.conf import settings
@@ -108,6 +109,20 @@ class Weekday(models.IntegerChoices):
     SUNDAY = 6, "Sunday"
 
 
+# As a closing time, 00:00 means midnight at the end of the day: a period may run until
+# midnight (18:00–00:00) or all day (00:00–00:00), but never crosses into the next day.
+MIDNIGHT = time(0, 0)
+
+
+def closes_after_opening(opens: time, closes: time) -> bool:
+    return closes == MIDNIGHT or opens < closes
+
+
+def closes_before(closes: time, moment: time) -> bool:
+    """Whether a period closing at ``closes`` has closed by ``moment`` on the same day."""
+    return closes != MIDNIGHT and closes <= moment
+
+
 class OpeningHours(models.Model):
     """One opening interval on a weekday; a day may have several (e.g. a lunch break)."""
 
@@ -118,7 +133,11 @@ class OpeningHours(models.Model):
 
     class Meta:
         ordering = ["weekday", "opens"]
-        constraints = [models.CheckConstraint(condition=models.Q(opens__lt=models.F("closes")), name="hours_open_before_close")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(opens__lt=models.F("closes")) | models.Q(closes=MIDNIGHT), name="hours_open_before_close"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"

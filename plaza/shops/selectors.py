@@ -2,7 +2,7 @@
 
 Opening hours are wall-clock times in the town's time zone (settings.TIME_ZONE): a shop
 that opens at 9:00 opens at 9:00 local time in winter and in summer. An interval never
-crosses midnight (the database refuses ``closes <= opens``).
+crosses midnight; one that closes at 00:00 runs until midnight (see ``models.MIDNIGHT``).
 """
 
 import re
@@ -11,11 +11,20 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from plaza.orders.models import Order, OrderStatus
-from plaza.shops.models import HoursException, Location, OpeningHours, Shop, ShopMembership, Weekday
+from plaza.shops.models import (
+    MIDNIGHT,
+    HoursException,
+    Location,
+    OpeningHours,
+    Shop,
+    ShopMembership,
+    Weekday,
+    closes_before,
+)
 
 SLUG_PATTERN = re.compile(r"[-a-zA-Z0-9_]{1,140}")
 # How far ahead next_change looks for an opening (covers a long holiday closure).
@@ -63,17 +72,18 @@ def is_open(location: Location, at: datetime | None = None) -> bool:
     local = _local(at)
     clock = local.time().replace(tzinfo=None)
     intervals = _intervals_on(local.date(), _weekly_by_day(location), _exceptions_by_date(location))
-    return any(opens <= clock < closes for opens, closes in intervals)
+    return any(opens <= clock and not closes_before(closes, clock) for opens, closes in intervals)
 
 
 def open_location_ids(at: datetime | None = None) -> set[int]:
     """Ids of every location open at ``at`` (default: now), in two queries whatever the data."""
     local = _local(at)
     day, clock = local.date(), local.time().replace(tzinfo=None)
-    by_weekly_hours = OpeningHours.objects.filter(weekday=day.weekday(), opens__lte=clock, closes__gt=clock).exclude(
+    still_open = Q(opens__lte=clock) & (Q(closes__gt=clock) | Q(closes=MIDNIGHT))
+    by_weekly_hours = OpeningHours.objects.filter(still_open, weekday=day.weekday()).exclude(
         Exists(HoursException.objects.filter(location_id=OuterRef("location_id"), date=day))
     )
-    by_exception = HoursException.objects.filter(date=day, is_closed=False, opens__lte=clock, closes__gt=clock)
+    by_exception = HoursException.objects.filter(still_open, date=day, is_closed=False)
     return set(by_weekly_hours.values_list("location_id", flat=True)) | set(
         by_exception.values_list("location_id", flat=True)
     )
@@ -92,9 +102,24 @@ def _clock_label(moment: time) -> str:
     return f"{moment.hour}:{moment.minute:02d}"
 
 
+def closing_label(closes: time) -> str:
+    return "24:00" if closes == MIDNIGHT else _clock_label(closes)
+
+
+def until_label(moment: datetime) -> str:
+    """"midnight" or "19:00": when an open location next closes."""
+    return "midnight" if moment.time() == MIDNIGHT else f"{moment:%H:%M}"
+
+
 def _change_label(opens: bool, moment: datetime, now: datetime) -> str:
     verb = "Opens" if opens else "Closes"
-    days_ahead = (moment.date() - now.date()).days
+    if not opens and moment.time() == MIDNIGHT:
+        # Midnight ends the day before it: "Closes at midnight", not "Closes tomorrow at 0:00".
+        days_ahead = (moment.date() - timedelta(days=1) - now.date()).days
+        clock = "at midnight"
+    else:
+        days_ahead = (moment.date() - now.date()).days
+        clock = f"at {_clock_label(moment.time())}"
     if days_ahead == 0:
         when = ""
     elif days_ahead == 1:
@@ -103,29 +128,34 @@ def _change_label(opens: bool, moment: datetime, now: datetime) -> str:
         when = f" {moment:%A}"
     else:
         when = f" on {moment.day} {moment:%b}"
-    return f"{verb}{when} at {_clock_label(moment.time())}"
+    return f"{verb}{when} {clock}"
 
 
 def next_change(location: Location, at: datetime | None = None) -> HoursChange | None:
-    """When the location next opens (if closed) or closes (if open), or None if it does not.
+    """When the location next opens (if closed) or closes (if open), or None if it does not
+    within the horizon (closed for good, or open around the clock).
 
-    Back-to-back intervals (12:00–14:00 then 14:00–19:00) count as one opening.
+    Back-to-back intervals (12:00–14:00 then 14:00–19:00, or 18:00–24:00 then 00:00–02:00)
+    count as one opening.
     """
     now = _local(at)
     zone = local_zone()
     weekly, exceptions = _weekly_by_day(location), _exceptions_by_date(location)
+    horizon = datetime.combine(now.date() + timedelta(days=NEXT_CHANGE_HORIZON_DAYS + 1), MIDNIGHT, tzinfo=zone)
     periods: list[tuple[datetime, datetime]] = []
     for offset in range(NEXT_CHANGE_HORIZON_DAYS + 1):
         day = now.date() + timedelta(days=offset)
         for opens, closes in _intervals_on(day, weekly, exceptions):
             start = datetime.combine(day, opens, tzinfo=zone)
-            end = datetime.combine(day, closes, tzinfo=zone)
+            end = datetime.combine(day + timedelta(days=1) if closes == MIDNIGHT else day, closes, tzinfo=zone)
             if periods and start <= periods[-1][1]:
                 periods[-1] = (periods[-1][0], max(end, periods[-1][1]))
             else:
                 periods.append((start, end))
     for start, end in periods:
         if start <= now < end:
+            if end >= horizon:
+                return None
             return HoursChange(opens=False, at=end, label=_change_label(False, end, now))
         if start > now:
             return HoursChange(opens=True, at=start, label=_change_label(True, start, now))
@@ -142,7 +172,7 @@ class DaySchedule:
     def label(self) -> str:
         if not self.intervals:
             return "Closed"
-        return ", ".join(f"{_clock_label(opens)}–{_clock_label(closes)}" for opens, closes in self.intervals)
+        return ", ".join(f"{_clock_label(opens)}–{closing_label(closes)}" for opens, closes in self.intervals)
 
 
 def week_schedule(location: Location) -> list[DaySchedule]:

@@ -32,6 +32,8 @@ from plaza.shops.models import (
     ShopKind,
     ShopMembership,
     StaffRole,
+    closes_after_opening,
+    closes_before,
 )
 from plaza.shops.permissions import ShopAction, authorize
 
@@ -39,6 +41,7 @@ H3_RESOLUTION = 7
 SLUG_ATTEMPTS = 5
 LOGO_MAX_SIDE = 512
 MAX_INTERVALS_PER_DAY = 6
+CLOSES_BEFORE_OPENING = "Closing time must be after opening time on the same day (00:00 closes at midnight)."
 MAX_PREPARATION_MINUTES = 7 * 24 * 60
 MAX_FEE = Decimal("99999999.99")
 MAX_DELIVERY_RADIUS_KM = Decimal("1000.00")
@@ -340,8 +343,8 @@ def _clean_intervals(intervals: Iterable[Mapping[str, Any]]) -> list[tuple[int, 
             errors.setdefault(f"{prefix}.weekday", []).append("Use 0 (Monday) to 6 (Sunday).")
         opens = _clock(interval.get("opens"), f"{prefix}.opens", errors)
         closes = _clock(interval.get("closes"), f"{prefix}.closes", errors)
-        if opens and closes and opens >= closes:
-            errors.setdefault(f"{prefix}.closes", []).append("Closing time must be after opening time on the same day.")
+        if opens and closes and not closes_after_opening(opens, closes):
+            errors.setdefault(f"{prefix}.closes", []).append(CLOSES_BEFORE_OPENING)
         if f"{prefix}.weekday" not in errors and opens and closes:
             cleaned.append((weekday, opens, closes))
     if errors:
@@ -354,7 +357,7 @@ def _clean_intervals(intervals: Iterable[Mapping[str, Any]]) -> list[tuple[int, 
             errors[f"weekday.{weekday}"] = [f"At most {MAX_INTERVALS_PER_DAY} opening periods a day."]
         day.sort()
         for (_, previous_closes), (next_opens, _) in zip(day, day[1:]):
-            if next_opens < previous_closes:
+            if not closes_before(previous_closes, next_opens):
                 errors.setdefault(f"weekday.{weekday}", []).append(
                     f"Opening periods overlap around {next_opens:%H:%M}."
                 )
@@ -410,8 +413,8 @@ def set_hours_exception(
     if is_closed is False:
         opens = _clock(opens, "opens", errors)
         closes = _clock(closes, "closes", errors)
-        if opens and closes and opens >= closes:
-            errors.setdefault("closes", []).append("Closing time must be after opening time on the same day.")
+        if opens and closes and not closes_after_opening(opens, closes):
+            errors.setdefault("closes", []).append(CLOSES_BEFORE_OPENING)
     else:
         opens = closes = None
     if errors:

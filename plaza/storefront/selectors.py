@@ -37,7 +37,7 @@ def opening_status(location: Location, at: datetime) -> OpeningStatus:
     """"Open until 19:00", "Opens tomorrow at 9:00" or "Closed", from prefetched hours."""
     change = hours.next_change(location, at)
     if hours.is_open(location, at):
-        return OpeningStatus(True, f"Open until {change.at:%H:%M}" if change else "Open")
+        return OpeningStatus(True, f"Open until {hours.until_label(change.at)}" if change else "Open")
     return OpeningStatus(False, change.label if change else "Closed")
 
 

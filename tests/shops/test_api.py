@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
-from plaza.shops.models import HoursException, Location, OpeningHours, Shop, ShopMembership, StaffRole
+from plaza.shops.models import MIDNIGHT, HoursException, Location, OpeningHours, Shop, ShopMembership, StaffRole
 from tests.factories import LocationFactory, OpeningHoursFactory, ShopFactory, UserFactory
 from tests.shops.conftest import image_upload
 
@@ -58,7 +58,7 @@ def test_public_list_refuses_bad_parameters(client, query):
 
 
 def test_detail_shows_locations_hours_open_now_and_fulfilment(client, shop, location):
-    OpeningHoursFactory(location=location, weekday=timezone.localdate().weekday(), opens=time(0), closes=time(23, 59))
+    OpeningHoursFactory(location=location, weekday=timezone.localdate().weekday(), opens=time(0), closes=MIDNIGHT)
     HoursException.objects.create(location=location, date=timezone.localdate() + timedelta(days=1), note="Inventory day")
     body = client.get(f"{API}/{shop.slug}").json()
     assert body["slug"] == shop.slug

@@ -1,15 +1,15 @@
 """Opening hours in the town's time zone (Europe/Paris in tests): weekly hours, a lunch
 break, dated exceptions (closed, special hours), and the "opens at / closes at" line."""
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from plaza.shops import selectors
-from plaza.shops.models import HoursException
+from plaza.shops.models import MIDNIGHT, HoursException, OpeningHours
 from tests.factories import LocationFactory, OpeningHoursFactory
 
 pytestmark = pytest.mark.django_db
@@ -140,3 +140,75 @@ def test_shop_detail_loads_hours_without_a_query_per_location(bakery):
             selectors.next_change(location, at(MONDAY, 10))
             selectors.week_schedule(location)
     assert len(queries) == 4
+
+
+@pytest.fixture
+def late_bar():
+    """Open Monday 18:00 until midnight, Tuesday 00:00–02:00 (the same night) and 18:00–midnight."""
+    location = LocationFactory()
+    OpeningHoursFactory(location=location, weekday=0, opens=time(18), closes=MIDNIGHT)
+    OpeningHoursFactory(location=location, weekday=1, opens=MIDNIGHT, closes=time(2))
+    OpeningHoursFactory(location=location, weekday=1, opens=time(18), closes=MIDNIGHT)
+    return location
+
+
+@pytest.mark.parametrize(
+    "moment, expected",
+    [
+        (at(MONDAY, 17, 59), False),
+        (at(MONDAY, 23, 59), True),
+        (at(MONDAY, 23, 59) + timedelta(seconds=59), True),
+        (at(date(2030, 1, 8), 0), True),
+        (at(date(2030, 1, 8), 2), False),
+        (at(date(2030, 1, 8), 23, 30), True),
+        (at(date(2030, 1, 9), 0, 30), False),
+    ],
+    ids=["before-opening", "last-minute", "last-second", "after-midnight", "closed-at-two", "tuesday-night", "no-wednesday"],
+)
+def test_a_period_closing_at_midnight_is_open_until_the_end_of_the_day(late_bar, moment, expected):
+    assert selectors.is_open(late_bar, moment) is expected
+    assert (late_bar.pk in selectors.open_location_ids(moment)) is expected
+
+
+@pytest.mark.parametrize(
+    "moment, label, until",
+    [
+        (at(MONDAY, 20), "Closes tomorrow at 2:00", at(date(2030, 1, 8), 2)),
+        (at(date(2030, 1, 8), 20), "Closes at midnight", at(date(2030, 1, 9), 0)),
+        (at(date(2030, 1, 8), 12), "Opens at 18:00", at(date(2030, 1, 8), 18)),
+    ],
+)
+def test_the_night_counts_as_one_opening_and_midnight_is_named(late_bar, moment, label, until):
+    change = selectors.next_change(late_bar, moment)
+    assert (change.label, change.at) == (label, until)
+
+
+def test_closing_at_midnight_tomorrow_is_said_so():
+    location = LocationFactory()
+    OpeningHoursFactory(location=location, weekday=0, opens=time(20), closes=MIDNIGHT)
+    OpeningHoursFactory(location=location, weekday=1, opens=MIDNIGHT, closes=MIDNIGHT)
+    assert selectors.next_change(location, at(MONDAY, 19)).label == "Opens at 20:00"
+    assert selectors.next_change(location, at(MONDAY, 21)).label == "Closes tomorrow at midnight"
+
+
+def test_special_hours_may_run_until_midnight(bakery):
+    HoursException.objects.create(location=bakery, date=MONDAY, is_closed=False, opens=time(10), closes=MIDNIGHT)
+    assert selectors.is_open(bakery, at(MONDAY, 23, 59))
+    assert bakery.pk in selectors.open_location_ids(at(MONDAY, 23, 59))
+    assert selectors.next_change(bakery, at(MONDAY, 22)).label == "Closes at midnight"
+
+
+def test_a_location_open_around_the_clock_never_closes():
+    location = LocationFactory()
+    for weekday in range(7):
+        OpeningHoursFactory(location=location, weekday=weekday, opens=MIDNIGHT, closes=MIDNIGHT)
+    assert selectors.is_open(location, at(MONDAY, 23, 59))
+    assert selectors.next_change(location, at(MONDAY, 23, 59)) is None
+    assert selectors.week_schedule(location)[0].label == "0:00–24:00"
+
+
+def test_the_database_refuses_a_period_that_closes_before_it_opens():
+    location = LocationFactory()
+    OpeningHours.objects.create(location=location, weekday=0, opens=time(18), closes=MIDNIGHT)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        OpeningHours.objects.create(location=location, weekday=1, opens=time(18), closes=time(9))

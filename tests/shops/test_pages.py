@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from plaza.inventory.models import Stock
 from plaza.orders.models import FulfilmentMethod, Order, OrderStatus
-from plaza.shops.models import HoursException, Location, OpeningHours, Shop, ShopMembership, StaffRole
+from plaza.shops.models import MIDNIGHT, HoursException, Location, OpeningHours, Shop, ShopMembership, StaffRole
 from tests.factories import LocationFactory, StockFactory, UserFactory, VariantFactory
 from tests.shops.conftest import image_upload
 
@@ -68,7 +68,7 @@ def new_order(location, number: str) -> Order:
 
 
 def test_dashboard_shows_locations_low_stock_and_order_counts(owner_client, shop, location):
-    OpeningHours.objects.create(location=location, weekday=timezone.localdate().weekday(), opens=time(0), closes=time(23, 59))
+    OpeningHours.objects.create(location=location, weekday=timezone.localdate().weekday(), opens=time(0), closes=MIDNIGHT)
     StockFactory(variant=VariantFactory(product__shop=shop, product__title="Sourdough"), location=location, quantity=1)
     StockFactory(variant=VariantFactory(product__shop=shop, product__title="Baguette"), location=location, quantity=50)
     new_order(location, "PLZ-1")

@@ -132,8 +132,10 @@ def test_weekly_hours_are_replaced_as_a_whole(location, owner):
         ([{"weekday": 1, "opens": time(9), "closes": time(13)}, {"weekday": 1, "opens": time(12), "closes": time(18)}], "weekday.1"),
         ([{"weekday": 2, "opens": time(18), "closes": time(9)}], "hours.0.closes"),
         ([{"weekday": 7, "opens": time(9), "closes": time(10)}], "hours.0.weekday"),
+        ([{"weekday": 3, "opens": time(0), "closes": time(0)}, {"weekday": 3, "opens": time(22), "closes": time(23)}], "weekday.3"),
+        ([{"weekday": 4, "opens": time(18), "closes": time(0)}, {"weekday": 4, "opens": time(20), "closes": time(22)}], "weekday.4"),
     ],
-    ids=["overlap", "closes-before-opens", "no-such-weekday"],
+    ids=["overlap", "closes-before-opens", "no-such-weekday", "overlaps-an-all-day-period", "overlaps-a-period-until-midnight"],
 )
 def test_invalid_hours_are_refused_and_the_old_week_is_kept(location, owner, intervals, field):
     OpeningHours.objects.create(location=location, weekday=0, opens=time(9), closes=time(17))
@@ -141,6 +143,23 @@ def test_invalid_hours_are_refused_and_the_old_week_is_kept(location, owner, int
         services.replace_weekly_hours(user=owner, location=location, intervals=intervals)
     assert field in error.value.fields
     assert location.opening_hours.count() == 1
+
+
+def test_a_period_may_run_until_midnight_or_all_day(location, owner):
+    services.replace_weekly_hours(
+        user=owner,
+        location=location,
+        intervals=[
+            {"weekday": 4, "opens": time(10), "closes": time(14)},
+            {"weekday": 4, "opens": time(18), "closes": time(0)},
+            {"weekday": 5, "opens": time(0), "closes": time(0)},
+        ],
+    )
+    assert list(location.opening_hours.values_list("weekday", "opens", "closes")) == [
+        (4, time(10), time(14)),
+        (4, time(18), time(0)),
+        (5, time(0), time(0)),
+    ]
 
 
 def test_exception_replaces_the_one_already_set_for_that_day(location, owner):

@@ -54,7 +54,7 @@ def test_nearby_shops_report_open_status_and_filter_open_now(town):
         ("Boulangerie Croix-Rousse", True),
         ("Quincaillerie Villeurbanne", False),
     ]
-    assert shops[0].status.label == "Open until 23:59"
+    assert shops[0].status.label == "Open"
     open_only = selectors.nearby_shops(CENTRE, at=WEDNESDAY_NOON, open_now=True)
     assert "Quincaillerie Villeurbanne" not in [entry.shop.name for entry in open_only]
 

@@ -34,18 +34,17 @@ CHILD_TIMEOUT_S = 600
 
 def build_store(units: int, items: int = 1):
     """A shop open around the clock with ``items`` published variants sharing ``units`` on the shelf."""
-    from datetime import time as clock
     from decimal import Decimal
 
     from plaza.catalog.models import Product, ProductStatus, Variant
     from plaza.inventory.models import Stock
-    from plaza.shops.models import Location, OpeningHours, Shop
+    from plaza.shops.models import MIDNIGHT, Location, OpeningHours, Shop
 
     name = f"bench-{uuid.uuid4().hex[:10]}"
     shop = Shop.objects.create(name=name, slug=name, currency="EUR", tax_rate_percent=Decimal("20.00"))
     location = Location.objects.create(shop=shop, name="Counter", address="1 Rue du Banc", latitude=45.76, longitude=4.83)
     OpeningHours.objects.bulk_create(
-        OpeningHours(location=location, weekday=weekday, opens=clock(0, 0), closes=clock(23, 59)) for weekday in range(7)
+        OpeningHours(location=location, weekday=weekday, opens=MIDNIGHT, closes=MIDNIGHT) for weekday in range(7)
     )
     product = Product.objects.create(
         shop=shop, handle="last-one", title="The Last One", status=ProductStatus.PUBLISHED, min_price=Decimal("12.50")

@@ -1,12 +1,24 @@
+import uuid
+
 import pytest
 from django.test import Client
 
 
 @pytest.fixture(autouse=True)
 def _isolated_settings(settings, tmp_path):
-    """Uploads go to a temporary folder; background tasks run inline, right after commit."""
+    """Uploads go to a temporary folder; background tasks run inline, right after commit;
+    each test has a cache of its own.
+
+    The Redis cache is shared by every xdist worker (and a clear() would flush the others'
+    keys), so a fresh key prefix per test stands in for an empty cache.
+    """
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    namespace = f"test-{uuid.uuid4().hex}"
+    settings.CACHES = {
+        alias: {**config, "KEY_PREFIX": namespace, "LOCATION": config.get("LOCATION") or namespace}
+        for alias, config in settings.CACHES.items()
+    }
 
 
 @pytest.fixture

@@ -4,6 +4,11 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 CENT = Decimal("0.01")
+# Currencies shoppers read by their sign, written before the amount; any other is shown
+# by its ISO code after the amount ("25.00 CHF"), which no reader can mistake.
+CURRENCY_SIGNS = {"EUR": "€", "GBP": "£", "USD": "$"}
+# U+2212, the typographic minus: a hyphen would wrap away from the amount and looks short.
+MINUS = "\u2212"
 
 
 def quantize(amount: Decimal) -> Decimal:
@@ -42,7 +47,24 @@ class Money:
         return Money(quantize(self.amount), self.currency)
 
     def __str__(self) -> str:
-        return f"{quantize(self.amount)} {self.currency}"
+        return format_money(self.amount, self.currency)
+
+
+def format_money(amount: Decimal, currency: str) -> str:
+    """``amount`` as a shopper reads it: "€1,250.00", "£3.50", "25.00 CHF", "−€5.00".
+
+    Rounded half up to the cent, with thousands separated by commas; product.js shows the
+    strings the product page rendered with this, so every page writes money alike.
+    """
+    if not isinstance(amount, Decimal):
+        raise TypeError("format_money needs a Decimal amount")
+    if not (len(currency) == 3 and currency.isalpha() and currency.isupper()):
+        raise ValueError(f"{currency!r} is not an ISO 4217 currency code")
+    cents = quantize(amount)
+    sign = MINUS if cents < 0 else ""
+    digits = f"{abs(cents):,.2f}"
+    currency_sign = CURRENCY_SIGNS.get(currency)
+    return f"{sign}{currency_sign}{digits}" if currency_sign else f"{sign}{digits} {currency}"
 
 
 def tax_included(gross: Decimal, rate_percent: Decimal) -> Decimal:

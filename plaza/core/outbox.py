@@ -3,17 +3,20 @@
 A service calls :func:`record_event` inside its transaction. After commit, one delivery
 task per transaction runs, in the order they were recorded, every subscriber registered
 for each event's topic (``@subscriber("order.placed")`` in an app's ``subscribers.py``).
+With the database task backend that task row is written in the same transaction as the
+events, so a change, its events and their delivery commit together.
 If the process dies between commit and delivery the event rows are still pending, and
 ``manage.py deliver_outbox`` (run by the worker at start) picks them up.
 """
 
 import fnmatch
 import logging
+import uuid
 from collections.abc import Callable
 from importlib import import_module
 
 from django.apps import apps
-from django.db import transaction
+from django.db import router, transaction
 from django.utils import timezone
 
 from plaza.core.models import OutboxEvent
@@ -50,39 +53,68 @@ def handlers_for(topic: str) -> list[Handler]:
 
 
 def record_event(topic: str, payload: dict) -> OutboxEvent:
-    """Write an event row in the caller's transaction and schedule its delivery after commit."""
+    """Write an event row in the caller's transaction and make sure its transaction's
+    delivery task runs once the transaction commits."""
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
         raise RuntimeError("record_event must be called inside the transaction that makes the change")
-    event = OutboxEvent.objects.create(topic=topic, payload=payload)
-    _batch_for(connection).append(event.pk)
-    return event
+    batch = _batch_for(connection)
+    return OutboxEvent.objects.create(topic=topic, payload=payload, batch=batch.key)
 
 
-class _Batch(list):
-    """The ids of the events one transaction recorded, enqueued as one task when it commits."""
+def _tasks_share_the_database(connection) -> bool:
+    """Whether the task queue is a table of this same database (the django-tasks database backend)."""
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
 
-    enqueued = False
+    from plaza.core.tasks import deliver_outbox_batch
 
-    def __call__(self) -> None:
-        from plaza.core.tasks import deliver_outbox_events
+    backend = deliver_outbox_batch.get_backend()
+    return isinstance(backend, DatabaseBackend) and router.db_for_write(DBTaskResult) == connection.alias
+
+
+class _Batch:
+    """The events one transaction records, delivered by one task in the order recorded.
+
+    When the task queue lives in this database, the task row is written in the
+    transaction itself, so it commits (or vanishes) with the events and costs no commit of
+    its own; otherwise it is enqueued once the transaction has committed. Either way the
+    batch is registered as an on-commit callback, which is how Django tells us whether the
+    batch's transaction (or savepoint) is still alive.
+    """
+
+    def __init__(self, connection):
+        self.key = uuid.uuid4()
+        self.committed = False
+        self.enqueued = False
+        if _tasks_share_the_database(connection):
+            self._enqueue()
+
+    def _enqueue(self) -> None:
+        from plaza.core.tasks import deliver_outbox_batch
 
         self.enqueued = True
+        deliver_outbox_batch.enqueue(str(self.key))
+
+    def __call__(self) -> None:
+        self.committed = True
+        if self.enqueued:
+            return
         try:
-            deliver_outbox_events.enqueue(list(self))
+            self._enqueue()
         except Exception:  # the event rows are durable; the sweep delivers them later
-            logger.exception("could not enqueue delivery of outbox events %s", list(self))
+            logger.exception("could not enqueue delivery of outbox batch %s", self.key)
 
 
 def _batch_for(connection) -> _Batch:
     # A batch lives as long as its on_commit callback is pending: a commit runs it, a
-    # rollback (of the transaction, or of the savepoint it was registered in) discards it,
-    # and the next event then opens a new batch. Ids of events a savepoint rolled back may
-    # stay in a surviving batch; delivery skips ids it cannot find. An enqueued batch is
-    # done even if its callback is still listed (callbacks run by hand in tests stay there).
+    # rollback (of the transaction, or of the savepoint it was registered in, taking a task
+    # row written there with it) discards it, and the next event then opens a new batch.
+    # A committed batch is done even if its callback is still listed (callbacks run by hand
+    # in tests stay there).
     batch = getattr(connection, "plaza_outbox_batch", None)
-    if batch is None or batch.enqueued or not any(callback is batch for _, callback, _ in connection.run_on_commit):
-        batch = _Batch()
+    if batch is None or batch.committed or not any(callback is batch for _, callback, _ in connection.run_on_commit):
+        batch = _Batch(connection)
         connection.plaza_outbox_batch = batch
         transaction.on_commit(batch, using=connection.alias)
     return batch
@@ -116,6 +148,12 @@ def deliver(event_id: int) -> bool:
 def deliver_all(event_ids: list[int]) -> int:
     """Deliver events in the order given; one failing leaves it pending and goes on."""
     return sum(1 for event_id in event_ids if deliver(event_id))
+
+
+def deliver_batch(key: str) -> int:
+    """Deliver what one transaction recorded, in order (events a savepoint rolled back are not there)."""
+    pending = OutboxEvent.objects.filter(batch=key, delivered_at__isnull=True).order_by("id").values_list("pk", flat=True)
+    return deliver_all(list(pending))
 
 
 def deliver_pending(limit: int = 500) -> int:

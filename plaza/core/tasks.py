@@ -4,9 +4,9 @@ from plaza.core import outbox
 
 
 @task()
-def deliver_outbox_events(event_ids: list[int]) -> int:
+def deliver_outbox_batch(batch: str) -> int:
     """Deliver the events one transaction recorded, in order."""
-    return outbox.deliver_all(event_ids)
+    return outbox.deliver_batch(batch)
 
 
 @task()

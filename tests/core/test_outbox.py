@@ -1,5 +1,3 @@
-from types import SimpleNamespace
-
 import pytest
 from django.db import transaction
 
@@ -64,18 +62,58 @@ def test_failed_subscriber_leaves_event_pending_for_the_sweep():
 
 
 def test_one_delivery_task_per_transaction_delivers_its_events_in_order(received, monkeypatch):
-    from plaza.core import tasks
-
-    enqueued = []
-    monkeypatch.setattr(tasks, "deliver_outbox_events", SimpleNamespace(enqueue=enqueued.append))
+    delivered_batches = []
+    deliver_batch = outbox.deliver_batch
+    monkeypatch.setattr(outbox, "deliver_batch", lambda key: delivered_batches.append(key) or deliver_batch(key))
     with transaction.atomic():
         first = outbox.record_event("test.happened", {"n": 1})
         second = outbox.record_event("test.happened", {"n": 2})
     with transaction.atomic():
         third = outbox.record_event("test.happened", {"n": 3})
-    assert enqueued == [[first.pk, second.pk], [third.pk]]
-    assert outbox.deliver_all(enqueued[0]) == 2
+    assert delivered_batches == [str(first.batch), str(third.batch)]
+    assert first.batch == second.batch != third.batch
+    assert received == [("test.happened", {"n": 1}), ("test.happened", {"n": 2}), ("test.happened", {"n": 3})]
+
+
+@pytest.fixture
+def database_tasks(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def queued_batches() -> list[str]:
+    from django_tasks_db.models import DBTaskResult
+
+    return [task.args_kwargs["args"][0] for task in DBTaskResult.objects.order_by("enqueued_at")]
+
+
+def test_with_database_tasks_the_delivery_task_commits_with_its_events(database_tasks, received):
+    with transaction.atomic():
+        outbox.record_event("test.happened", {"n": 1})
+        outbox.record_event("test.happened", {"n": 2})
+        [batch] = queued_batches()
+    assert queued_batches() == [batch]
+    assert received == []
+    assert outbox.deliver_batch(batch) == 2
     assert received == [("test.happened", {"n": 1}), ("test.happened", {"n": 2})]
+
+
+def test_with_database_tasks_a_rollback_takes_the_task_with_it(database_tasks):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        outbox.record_event("test.happened", {"n": 1})
+        raise RuntimeError("the change failed")
+    assert queued_batches() == []
+    assert not OutboxEvent.objects.exists()
+
+
+def test_with_database_tasks_events_after_a_rolled_back_savepoint_get_a_task(database_tasks, received):
+    with transaction.atomic():
+        with pytest.raises(RuntimeError), transaction.atomic():
+            outbox.record_event("test.happened", {"n": 1})
+            raise RuntimeError("the inner change failed")
+        outbox.record_event("test.happened", {"n": 2})
+    [batch] = queued_batches()
+    assert outbox.deliver_batch(batch) == 1
+    assert received == [("test.happened", {"n": 2})]
 
 
 def test_events_after_a_rolled_back_savepoint_are_still_delivered(received):

@@ -2,13 +2,19 @@
 the rules (ranges, overlaps, permissions) live in the services, whose field errors are
 put back next to the fields with :func:`show_errors`."""
 
+from datetime import time
+
 from django import forms
 
 from plaza.core.errors import PlazaError
-from plaza.shops.models import ShopKind, StaffRole, Weekday
+from plaza.shops.models import MIDNIGHT, ShopKind, StaffRole, Weekday
+from plaza.shops.services import MAX_INTERVALS_PER_DAY
 
 # As many opening periods a day as the service accepts.
-MAX_SLOTS = 6
+MAX_SLOTS = MAX_INTERVALS_PER_DAY
+# The hours form's submit buttons that only re-show the form, saving nothing.
+ADD_PERIOD = "add_period"
+OPEN_ALL_DAY = "all_day"
 TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
@@ -73,6 +79,9 @@ class WeeklyHoursForm(forms.Form):
     def __init__(self, *args, slots: int = 2, **kwargs):
         super().__init__(*args, **kwargs)
         self.slots = slots
+        # Set by :meth:`edited`: what the last button did; the day whose "Open 24 hours"
+        # button it was (focused again when the page comes back).
+        self.notice, self.focus_day = "", None
         for day in Weekday:
             for slot in range(slots):
                 for edge in ("opens", "closes"):
@@ -97,19 +106,80 @@ class WeeklyHoursForm(forms.Form):
             initial[cls.field_name(row.weekday, slot, "closes")] = row.closes
         return initial, max([2, *per_day.values()])
 
+    @classmethod
+    def edited(cls, data) -> "WeeklyHoursForm | None":
+        """The form to show again, unsaved and unchecked, when ``data`` comes from the
+        "Add a period" or an "Open 24 hours" button (None for a plain save).
+
+        Every value typed so far is kept. "Add a period" gives each day one more period,
+        up to :data:`MAX_SLOTS`; "Open 24 hours" makes that day's first period 00:00–00:00
+        and empties its others (for no such weekday, it changes nothing).
+        """
+        if ADD_PERIOD not in data and OPEN_ALL_DAY not in data:
+            return None
+        slots = cls.slots_in(data)
+        all_day = data.get(OPEN_ALL_DAY, "")
+        initial = {
+            cls.field_name(day.value, slot, edge): data.get(cls.field_name(day.value, slot, edge)) or None
+            for day in Weekday
+            for slot in range(slots)
+            for edge in ("opens", "closes")
+        }
+        if ADD_PERIOD in data:
+            if slots < MAX_SLOTS:
+                slots += 1
+                notice = f"Each day now has {slots} periods. Nothing is saved until you save the opening hours."
+            else:
+                notice = f"At most {MAX_SLOTS} opening periods a day."
+            focus_day, focus_field = None, cls.field_name(Weekday.MONDAY.value, slots - 1, "opens")
+        elif not (all_day.isdigit() and int(all_day) in Weekday.values):
+            notice, focus_day, focus_field = "", None, None
+        else:
+            day = Weekday(int(all_day))
+            for slot in range(slots):
+                for edge in ("opens", "closes"):
+                    initial[cls.field_name(day.value, slot, edge)] = "00:00" if slot == 0 else None
+            notice = f"{day.label}: open 24 hours (00:00–00:00). Nothing is saved until you save the opening hours."
+            focus_day, focus_field = day.value, None
+        form = cls(initial=initial, slots=slots)
+        form.notice, form.focus_day = notice, focus_day
+        if focus_field:
+            # Where the merchant types next: Monday's last (new) period.
+            form.fields[focus_field].widget.attrs["autofocus"] = True
+        return form
+
+    @property
+    def can_add_period(self) -> bool:
+        return self.slots < MAX_SLOTS
+
+    @property
+    def max_slots(self) -> int:
+        return MAX_SLOTS
+
     def days(self):
-        """(weekday, name, [(opens field, closes field), …]) for the template."""
+        """(weekday, name, [(opens field, closes field, note), …]) for the template; the note
+        says when a period runs until midnight or all day."""
         return [
             (
                 day.value,
                 day.label,
                 [
-                    (self[self.field_name(day.value, slot, "opens")], self[self.field_name(day.value, slot, "closes")])
+                    self._period(
+                        self[self.field_name(day.value, slot, "opens")], self[self.field_name(day.value, slot, "closes")]
+                    )
                     for slot in range(self.slots)
                 ],
             )
             for day in Weekday
         ]
+
+    @staticmethod
+    def _period(opens, closes):
+        opens_at, closes_at = _as_time(opens.value()), _as_time(closes.value())
+        note = ""
+        if closes_at == MIDNIGHT and opens_at is not None:
+            note = "open 24 hours" if opens_at == MIDNIGHT else "until midnight"
+        return opens, closes, note
 
     @staticmethod
     def slots_in(data) -> int:
@@ -138,6 +208,16 @@ class WeeklyHoursForm(forms.Form):
                 self.service_field_names[f"weekday.{day.value}"] = self.field_name(day.value, 0, "opens")
                 self.intervals.append({"weekday": day.value, "opens": opens, "closes": closes})
         return cleaned
+
+
+def _as_time(value) -> time | None:
+    """A time field's value (a ``time`` from the database, or the text typed) as a time."""
+    if isinstance(value, time):
+        return value
+    try:
+        return forms.TimeField().to_python(value)
+    except forms.ValidationError:
+        return None
 
 
 class HoursExceptionForm(forms.Form):

@@ -225,7 +225,12 @@ def location_fulfilment(request, shop, membership, location_id):
 @require_POST
 @shop_member_required(ShopAction.MANAGE_SHOP)
 def location_hours(request, shop, membership, location_id):
+    """Save the week, or, for "Add a period" and "Open 24 hours", show the form again with
+    what was typed and the change made, saving nothing (htmx swaps in just the form)."""
     location = _location_of(shop, location_id)
+    edited = WeeklyHoursForm.edited(request.POST)
+    if edited is not None:
+        return _location_page(request, shop, membership, location, hours_form=edited)
     form = WeeklyHoursForm(request.POST, slots=WeeklyHoursForm.slots_in(request.POST))
     if form.is_valid():
         try:

@@ -208,3 +208,124 @@ def test_staff_cannot_change_roles_or_remove_others(staff_client, shop, owner):
     assert staff_client.post(f"/merchant/{shop.slug}/staff/{own.pk}/remove/").status_code == 403
     own.refresh_from_db()
     assert own.role == StaffRole.OWNER
+
+
+# --- weekly hours: more periods, open 24 hours, until midnight -------------------------
+
+
+def hours_url(shop, location) -> str:
+    return f"/merchant/{shop.slug}/locations/{location.pk}/hours/"
+
+
+def test_add_a_period_shows_a_third_period_each_day_keeps_what_was_typed_and_saves_nothing(owner_client, shop, location):
+    OpeningHours.objects.create(location=location, weekday=4, opens=time(10), closes=time(18))
+    typed = {"slots": "2", "d0_0_opens": "09:00", "d0_0_closes": "12:30", "d0_1_opens": "14:00", "d0_1_closes": "19:00"}
+    response = owner_client.post(hours_url(shop, location), {**typed, "d2_0_opens": "08:00", "add_period": "1"})
+    assert response.status_code == 200
+    form = response.context["hours_form"]
+    assert form.slots == 3 and not form.is_bound
+    page = response.content.decode()
+    assert '<input type="hidden" name="slots" value="3">' in page
+    for day in range(7):
+        assert f'name="d{day}_2_opens"' in page and f'name="d{day}_2_closes"' in page
+        assert f'name="d{day}_3_opens"' not in page
+    for name, value in typed.items():
+        if name != "slots":
+            assert f'name="{name}" value="{value}"' in page
+    # Half-typed is kept too, without an error yet: that is for saving.
+    assert 'name="d2_0_opens" value="08:00"' in page
+    assert "Give both" not in page
+    assert "Each day now has 3 periods" in page
+    # Nothing written: Friday as it was, nothing for Monday.
+    assert list(location.opening_hours.values_list("weekday", "opens", "closes")) == [(4, time(10), time(18))]
+
+
+def test_three_periods_on_one_day_are_saved_and_shown_again(owner_client, shop, location):
+    hours = {
+        "slots": "3",
+        "d5_0_opens": "08:00",
+        "d5_0_closes": "11:00",
+        "d5_1_opens": "12:00",
+        "d5_1_closes": "15:00",
+        "d5_2_opens": "17:00",
+        "d5_2_closes": "20:00",
+    }
+    response = owner_client.post(hours_url(shop, location), hours)
+    assert response.status_code == 302
+    assert list(location.opening_hours.values_list("weekday", "opens", "closes")) == [
+        (5, time(8), time(11)),
+        (5, time(12), time(15)),
+        (5, time(17), time(20)),
+    ]
+    page = owner_client.get(response["Location"]).content.decode()
+    assert '<input type="hidden" name="slots" value="3">' in page
+    assert 'name="d5_2_opens" value="17:00"' in page
+    week = owner_client.get(f"/merchant/{shop.slug}/locations/").content.decode()
+    assert "8:00–11:00, 12:00–15:00, 17:00–20:00" in week
+
+
+def test_add_a_period_stops_at_the_services_maximum(owner_client, shop, location):
+    from plaza.shops.services import MAX_INTERVALS_PER_DAY
+
+    data = {"slots": "2"}
+    for expected in range(3, MAX_INTERVALS_PER_DAY + 1):
+        response = owner_client.post(hours_url(shop, location), {**data, "add_period": "1"})
+        assert response.context["hours_form"].slots == expected
+        data["slots"] = str(expected)
+    page = response.content.decode()
+    assert 'name="add_period"' not in page
+    assert f"At most {MAX_INTERVALS_PER_DAY} periods a day." in page
+    # Pressed anyway (a stale page): still the maximum, and said so.
+    response = owner_client.post(hours_url(shop, location), {**data, "add_period": "1"})
+    assert response.context["hours_form"].slots == MAX_INTERVALS_PER_DAY
+    assert f"At most {MAX_INTERVALS_PER_DAY} opening periods a day." in response.content.decode()
+    # A hand-made form with more slots is read as the maximum.
+    response = owner_client.post(hours_url(shop, location), {"slots": "99", "add_period": "1"})
+    assert response.context["hours_form"].slots == MAX_INTERVALS_PER_DAY
+    # The maximum saves.
+    full = {"slots": str(MAX_INTERVALS_PER_DAY)}
+    for slot in range(MAX_INTERVALS_PER_DAY):
+        full[f"d3_{slot}_opens"], full[f"d3_{slot}_closes"] = f"{8 + 2 * slot:02d}:00", f"{9 + 2 * slot:02d}:00"
+    assert owner_client.post(hours_url(shop, location), full).status_code == 302
+    assert location.opening_hours.filter(weekday=3).count() == MAX_INTERVALS_PER_DAY
+    page = owner_client.get(f"/merchant/{shop.slug}/locations/{location.pk}/").content.decode()
+    assert 'name="add_period"' not in page
+
+
+def test_a_period_until_midnight_saves_and_shows_as_open_until_midnight(owner_client, shop, location):
+    response = owner_client.post(hours_url(shop, location), {"slots": "2", "d6_0_opens": "22:00", "d6_0_closes": "00:00"})
+    assert response.status_code == 302
+    assert list(location.opening_hours.values_list("weekday", "opens", "closes")) == [(6, time(22), MIDNIGHT)]
+    page = owner_client.get(response["Location"]).content.decode()
+    assert 'name="d6_0_opens" value="22:00"' in page and 'name="d6_0_closes" value="00:00"' in page
+    assert '<span class="hours-note">until midnight</span>' in page
+    week = owner_client.get(f"/merchant/{shop.slug}/locations/").content.decode()
+    assert "22:00–24:00" in week
+
+
+def test_open_24_hours_fills_the_day_with_midnight_to_midnight_and_saves_nothing(owner_client, shop, location):
+    typed = {"slots": "2", "d1_0_opens": "09:00", "d1_0_closes": "12:00", "d1_1_opens": "14:00", "d1_1_closes": "18:00"}
+    wednesday = {"d2_0_opens": "10:00", "d2_0_closes": "16:00"}
+    response = owner_client.post(hours_url(shop, location), {**typed, **wednesday, "all_day": "1"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'name="d1_0_opens" value="00:00"' in page and 'name="d1_0_closes" value="00:00"' in page
+    assert 'name="d1_1_opens" value=' not in page and 'name="d1_1_closes" value=' not in page
+    assert 'name="d2_0_opens" value="10:00"' in page
+    assert '<span class="hours-note">open 24 hours</span>' in page
+    assert not location.opening_hours.exists()
+    # Saving what came back stores the day as one period, midnight to midnight.
+    saved = {"slots": "2", "d1_0_opens": "00:00", "d1_0_closes": "00:00", "d2_0_opens": "10:00", "d2_0_closes": "16:00"}
+    assert owner_client.post(hours_url(shop, location), saved).status_code == 302
+    assert list(location.opening_hours.values_list("weekday", "opens", "closes")) == [
+        (1, MIDNIGHT, MIDNIGHT),
+        (2, time(10), time(16)),
+    ]
+    # Not a weekday (a hand-made form): the form comes back as it was, and nothing is saved.
+    response = owner_client.post(hours_url(shop, location), {"slots": "2", "all_day": "9"})
+    assert response.status_code == 200
+    assert location.opening_hours.count() == 2
+
+
+def test_staff_cannot_use_the_hours_buttons(staff_client, shop, location):
+    assert staff_client.post(hours_url(shop, location), {"slots": "2", "add_period": "1"}).status_code == 403

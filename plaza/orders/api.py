@@ -124,6 +124,10 @@ class OrderEventsOut(Schema):
     changes: list[OrderHistoryOut]
 
 
+class ShopperCancelIn(Schema):
+    reason: str = Field("", max_length=services.MAX_CUSTOMER_REASON_LENGTH, description="Optional; the shop reads it.")
+
+
 class ShopOrdersFilter(Schema):
     status: OrderStatus | None = None
 
@@ -164,6 +168,17 @@ def order_by_token(request: HttpRequest, token: str):
 def order_events(request: HttpRequest, token: str, after: int = Query(0, ge=0, le=MAX_ID)):
     order = selectors.order_for_token(token)
     return {"status": order.status, "changes": list(selectors.status_changes_after(order, after))}
+
+
+@router.post(
+    "/{token}/cancel",
+    response={200: ShopperOrderOut, 401: ErrorOut, 402: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    auth=anyone,
+    summary="Cancel my order while the shop has not started on it (awaiting payment or new)",
+)
+def cancel_my_order(request: HttpRequest, token: str, payload: ShopperCancelIn):
+    services.cancel_by_customer(selectors.order_for_token(token), user=request.auth, reason=payload.reason)
+    return selectors.order_for_token(token)
 
 
 # --- the shop -------------------------------------------------------------------------

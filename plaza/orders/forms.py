@@ -2,6 +2,8 @@ from decimal import Decimal
 
 from django import forms
 
+from plaza.orders.models import OrderStatus
+from plaza.orders.selectors import FINISHED
 from plaza.orders.services import MAX_AMOUNT, MAX_REASON_LENGTH
 
 
@@ -14,6 +16,14 @@ class BoardFilterForm(forms.Form):
         if cleaned.get("day_from") and cleaned.get("day_to") and cleaned["day_from"] > cleaned["day_to"]:
             self.add_error("day_to", "Pick a day after the start.")
         return cleaned
+
+
+class FinishedFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        required=False,
+        label="Show",
+        choices=[("", "Completed and cancelled"), *((status, OrderStatus(status).label) for status in FINISHED)],
+    )
 
 
 class CompleteForm(forms.Form):

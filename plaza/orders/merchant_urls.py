@@ -23,6 +23,7 @@ app_name = "merchant_orders"
 
 urlpatterns = [
     path("", views.board, name="board"),
+    path("finished/", views.finished_orders, name="finished"),
     path("<order_id:order_id>/", views.merchant_order, name="order"),
     path("<order_id:order_id>/card/", views.card, name="card"),
     path("<order_id:order_id>/<slug:action>/", views.order_action, name="action"),

@@ -20,6 +20,8 @@ S = OrderStatus
 # payment failed) are the checkout's business and stay off the board.
 VISIBLE_TO_SHOP = (S.NEW, S.ACCEPTED, S.READY_FOR_PICKUP, S.OUT_FOR_DELIVERY, S.SHIPPED, S.COMPLETED, S.CANCELLED)
 VISIBLE_TO_SHOPPER = (*VISIBLE_TO_SHOP, S.PENDING_PAYMENT, S.PAYMENT_FAILED)
+# The shop has not started on these yet, so the shopper may still call them off.
+CANCELLABLE_BY_SHOPPER = (S.PENDING_PAYMENT, S.NEW)
 
 
 @dataclass(frozen=True)
@@ -29,13 +31,15 @@ class BoardColumn:
     statuses: tuple[str, ...]
 
 
+FINISHED = (S.COMPLETED, S.CANCELLED)
 BOARD_COLUMNS = (
     BoardColumn("new", "New", (S.NEW,)),
     BoardColumn("accepted", "Accepted", (S.ACCEPTED,)),
     BoardColumn("on_the_way", "Ready · out · shipped", (S.READY_FOR_PICKUP, S.OUT_FOR_DELIVERY, S.SHIPPED)),
-    BoardColumn("done", "Done", (S.COMPLETED, S.CANCELLED)),
+    BoardColumn("done", "Done", FINISHED),
 )
-# Finished orders pile up; without a date filter the board shows the latest ones.
+# Finished orders pile up; without a date filter the board shows the latest ones and
+# links to finished_orders for the rest.
 DONE_COLUMN_LIMIT = 30
 
 DISPATCH_LABELS = {
@@ -91,6 +95,16 @@ def orders_of_customer(user) -> QuerySet[Order]:
     )
 
 
+def belongs_to(order: Order, user) -> bool:
+    """A guest order is its token holder's; a signed-in shopper's order is theirs alone."""
+    return order.customer_id is None or order.customer_id == getattr(user, "pk", None)
+
+
+def shopper_may_cancel(order: Order, user) -> bool:
+    """Whether the order page offers ``user`` the cancel button; the service checks again."""
+    return order.status in CANCELLABLE_BY_SHOPPER and belongs_to(order, user)
+
+
 def order_for_token(token) -> Order:
     """The order a token opens; NotFound for a malformed or unknown token."""
     try:
@@ -115,6 +129,11 @@ def order_of_shop(shop, order_id: int) -> Order:
     if order is None:
         raise NotFound("This shop has no such order.")
     return order
+
+
+def finished_orders(shop, *, status: str | None = None) -> QuerySet[Order]:
+    """The shop's completed and cancelled orders, newest first; ``status`` keeps one of them."""
+    return orders_of_shop(shop, status=status).filter(status__in=FINISHED)
 
 
 def board(shop, *, day_from: date | None = None, day_to: date | None = None) -> list[tuple[BoardColumn, list[Order]]]:

@@ -5,6 +5,8 @@ checks the move is allowed, writes the history row and emits ``order.status_chan
 The shop's actions (accept, dispatch, complete, cancel, refund) authorize the actor,
 then move the order through :func:`change_status` and settle stock and payment in the
 same transaction: if the payment provider refuses, the status change is rolled back.
+The shopper may call off an order the shop has not started on
+(:func:`cancel_by_customer`), settled the same way.
 """
 
 import secrets
@@ -12,9 +14,9 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from plaza.core.errors import Conflict, InvalidInput
+from plaza.core.errors import Conflict, InvalidInput, NotFound
 from plaza.core.outbox import record_event
-from plaza.inventory.services import restock_order
+from plaza.inventory.services import release_reservations, restock_order
 from plaza.orders import emails, selectors
 from plaza.orders.models import FulfilmentMethod, NotificationKind, Order, OrderNotification, OrderStatus, OrderStatusChange
 from plaza.payments.services import capture_payment, refund_payment, void_payment
@@ -56,8 +58,12 @@ def order_event_payload(order: Order) -> dict:
 
 
 @transaction.atomic
-def change_status(order: Order, to_status: str, *, actor=None, note: str = "") -> Order:
-    """Move ``order`` to ``to_status`` under a row lock; refuses moves the lifecycle forbids."""
+def change_status(order: Order, to_status: str, *, actor=None, note: str = "", by_customer: bool = False) -> Order:
+    """Move ``order`` to ``to_status`` under a row lock; refuses moves the lifecycle forbids.
+
+    ``by_customer`` says the shopper made the move (they cancelled); the event carries it,
+    so that the shopper is not e-mailed about what they just did.
+    """
     locked = Order.objects.select_for_update().get(pk=order.pk)
     from_status = locked.status
     if to_status not in ALLOWED_MOVES[from_status]:
@@ -75,7 +81,7 @@ def change_status(order: Order, to_status: str, *, actor=None, note: str = "") -
     locked.status = to_status
     locked.save(update_fields=["status", "updated_at"])
     OrderStatusChange.objects.create(order=locked, from_status=from_status, to_status=to_status, actor=actor, note=note[:255])
-    payload = {**order_event_payload(locked), "from_status": from_status}
+    payload = {**order_event_payload(locked), "from_status": from_status, "by_customer": by_customer}
     if to_status == S.NEW:
         record_event("order.placed", payload)
     record_event("order.status_changed", payload)
@@ -115,31 +121,93 @@ def complete(order: Order, *, actor, pickup_code: str = "") -> Order:
 
 
 MAX_REASON_LENGTH = 255
+CUSTOMER_CANCEL_NOTE = "Cancelled by the customer"
+# The shopper's reason follows the note in the history row, which holds MAX_REASON_LENGTH.
+MAX_CUSTOMER_REASON_LENGTH = MAX_REASON_LENGTH - len(f"{CUSTOMER_CANCEL_NOTE}: ")
+
+
+def _clean_reason(reason, *, max_length: int) -> str:
+    reason = str(reason or "").strip()
+    # PostgreSQL cannot store a NUL character in text; refuse it rather than fail there.
+    if "\x00" in reason:
+        raise InvalidInput("The reason contains a character that is not allowed.", fields={"reason": ["No NUL characters."]})
+    if len(reason) > max_length:
+        raise InvalidInput("The reason is too long.", fields={"reason": [f"At most {max_length} characters."]})
+    return reason
+
+
+def _give_back(cancelled: Order, *, from_status: str, actor, restock: bool = True) -> None:
+    """Return the stock and the money of an order just cancelled from ``from_status``.
+
+    Runs in the cancelling transaction, after the status change under the order's lock:
+    a second cancellation is refused there, so nothing is given back twice.
+    """
+    if from_status == S.PENDING_PAYMENT:
+        # The units were only held for the payment; they never left the shelf.
+        release_reservations(cancelled)
+    elif restock:
+        restock_order(cancelled, actor=actor)
+    still_captured = selectors.captured_amount(cancelled) - cancelled.refunded_total
+    if still_captured > 0:
+        # Giving back what was paid is part of cancelling, which staff (and the shopper)
+        # may do; no separate refund permission is asked for.
+        refund_payment(cancelled, still_captured)
+    else:
+        void_payment(cancelled)
 
 
 @transaction.atomic
 def cancel(order: Order, *, actor, reason: str, restock: bool = True) -> Order:
     """Cancel with a reason; put the units back (unless damaged) and void or refund the payment."""
     authorize(actor, order.shop, ShopAction.MANAGE_ORDERS)
-    reason = str(reason or "").strip()
+    reason = _clean_reason(reason, max_length=MAX_REASON_LENGTH)
     if not reason:
         raise InvalidInput("Say why the order is cancelled; the customer will read it.", fields={"reason": ["Required."]})
-    if len(reason) > MAX_REASON_LENGTH:
-        raise InvalidInput("The reason is too long.", fields={"reason": [f"At most {MAX_REASON_LENGTH} characters."]})
     locked = Order.objects.select_for_update().get(pk=order.pk)
     if locked.status == S.PENDING_PAYMENT:
         # Its units are only reserved; the checkout releases them when the payment lapses.
         raise Conflict("This order is still awaiting payment.", code="invalid_transition")
+    from_status = locked.status
     cancelled = change_status(locked, S.CANCELLED, actor=actor, note=reason)
-    if restock:
-        restock_order(cancelled, actor=actor)
-    still_captured = selectors.captured_amount(cancelled) - cancelled.refunded_total
-    if still_captured > 0:
-        # Giving back what was paid is part of cancelling, which staff may do; no
-        # separate refund permission is asked for.
-        refund_payment(cancelled, still_captured)
-    else:
-        void_payment(cancelled)
+    _give_back(cancelled, from_status=from_status, actor=actor, restock=restock)
+    order.status = cancelled.status
+    return cancelled
+
+
+def _why_not_cancellable(status: str) -> str:
+    if status == S.CANCELLED:
+        return "This order is already cancelled."
+    if status == S.PAYMENT_FAILED:
+        return "The payment did not go through, so there is no order to cancel."
+    if status == S.COMPLETED:
+        return "This order is already completed; contact the shop about a return."
+    return "The shop has already started on this order; contact them to cancel."
+
+
+@transaction.atomic
+def cancel_by_customer(order: Order, *, user, reason: str = "") -> Order:
+    """The shopper calls off their order while the shop has not started on it (it awaits
+    payment or is new); the stock goes back and the payment is voided or refunded.
+
+    The caller found ``order`` by its token: that is all a guest order asks, while a
+    signed-in shopper's order is only theirs to cancel (anyone else gets NotFound).
+    """
+    locked = Order.objects.select_for_update().get(pk=order.pk)
+    if not selectors.belongs_to(locked, user):
+        raise NotFound("No order has that reference.")
+    if locked.status not in selectors.CANCELLABLE_BY_SHOPPER:
+        raise Conflict(_why_not_cancellable(locked.status), code="invalid_transition")
+    reason = _clean_reason(reason, max_length=MAX_CUSTOMER_REASON_LENGTH)
+    actor = user if getattr(user, "is_authenticated", False) else None
+    from_status = locked.status
+    cancelled = change_status(
+        locked,
+        S.CANCELLED,
+        actor=actor,
+        note=f"{CUSTOMER_CANCEL_NOTE}: {reason}" if reason else f"{CUSTOMER_CANCEL_NOTE}.",
+        by_customer=True,
+    )
+    _give_back(cancelled, from_status=from_status, actor=actor)
     order.status = cancelled.status
     return cancelled
 

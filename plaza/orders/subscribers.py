@@ -22,8 +22,10 @@ def email_confirmation(event) -> None:
 @subscriber("order.status_changed")
 def email_status_change(event) -> None:
     kind = STATUS_EMAILS.get(event.payload["status"])
-    # An order whose payment lapsed was never confirmed; its cancellation is not news.
-    if kind and event.payload.get("from_status") != OrderStatus.PENDING_PAYMENT:
+    # Not news to the shopper: the cancellation of an order whose payment lapsed (it was
+    # never confirmed), nor one they made themselves on the order page.
+    news = event.payload.get("from_status") != OrderStatus.PENDING_PAYMENT and not event.payload.get("by_customer")
+    if kind and news:
         services.notify_shopper(event_id=event.pk, order_id=event.payload["order_id"], kind=kind)
 
 

@@ -11,4 +11,5 @@ urlpatterns = [
     path("<uuid:token>/", views.order_page, name="detail"),
     path("<uuid:token>/status/", views.order_status, name="status"),
     path("<uuid:token>/receipt/", views.receipt, name="receipt"),
+    path("<uuid:token>/cancel/", views.cancel_order, name="cancel"),
 ]

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from plaza.core.errors import NotFound, PlazaError
 from plaza.orders import selectors, services
-from plaza.orders.forms import BoardFilterForm, CancelForm, CompleteForm, RefundForm
+from plaza.orders.forms import BoardFilterForm, CancelForm, CompleteForm, FinishedFilterForm, RefundForm
 from plaza.orders.models import Order
 from plaza.shops.permissions import ShopAction, role_allows, shop_member_required
 from plaza.shops.views import merchant_context
@@ -35,22 +35,41 @@ def my_orders(request):
     return render(request, "orders/my_orders.html", {"page": page})
 
 
-def _order_page_context(order: Order) -> dict:
+def _order_page_context(order: Order, user) -> dict:
     return {
         "order": order,
         "steps": selectors.progress(order),
         "show_pickup_code": selectors.pickup_code_in_use(order),
+        "can_cancel": selectors.shopper_may_cancel(order, user),
+        "max_reason_length": services.MAX_CUSTOMER_REASON_LENGTH,
     }
 
 
 def order_page(request, token):
-    context = _order_page_context(_shopper_order(token))
+    context = _order_page_context(_shopper_order(token), request.user)
     return render(request, "orders/order_page.html", {**context, "placed": request.GET.get("placed") == "1"})
 
 
 def order_status(request, token):
     """The live part of the order page, fetched again whenever the order changes."""
-    return render(request, "orders/_order_status.html", _order_page_context(_shopper_order(token)))
+    return render(request, "orders/_order_status.html", _order_page_context(_shopper_order(token), request.user))
+
+
+@require_POST
+def cancel_order(request, token):
+    """The shopper's "Cancel order" button; a refusal shows the order page with the reason."""
+    order = _shopper_order(token)
+    try:
+        services.cancel_by_customer(order, user=request.user, reason=request.POST.get("reason", ""))
+    except NotFound as error:
+        raise Http404(error.message) from error
+    except PlazaError as failure:
+        # Read again: a refusal mostly means the order moved on meanwhile (the shop accepted it).
+        context = _order_page_context(_shopper_order(token), request.user)
+        context.update(cancel_error=failure, reason=request.POST.get("reason", ""))
+        return render(request, "orders/order_page.html", context, status=failure.status_code)
+    messages.success(request, f"Order {order.number} is cancelled.")
+    return redirect("orders:detail", token=order.token)
 
 
 def receipt(request, token):
@@ -122,9 +141,28 @@ def board(request, shop, membership):
         (column, [Card(order, _can_refund(membership)) for order in orders])
         for column, orders in selectors.board(shop, day_from=days.get("day_from"), day_to=days.get("day_to"))
     ]
-    context = merchant_context(shop, membership, "orders", columns=columns, filters=filters, filtered=bool(days))
+    context = merchant_context(
+        shop,
+        membership,
+        "orders",
+        columns=columns,
+        filters=filters,
+        filtered=bool(days),
+        finished_count=selectors.finished_orders(shop).count(),
+    )
     template = "orders/merchant/_columns.html" if request.htmx else "orders/merchant/board.html"
     return render(request, template, context)
+
+
+@shop_member_required(ShopAction.VIEW)
+def finished_orders(request, shop, membership):
+    """Every completed and cancelled order, past the ones the board's Done column shows."""
+    filters = FinishedFilterForm(request.GET)
+    status = filters.cleaned_data["status"] if filters.is_valid() else ""
+    page = Paginator(selectors.finished_orders(shop, status=status or None), ORDERS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request, "orders/merchant/finished.html", merchant_context(shop, membership, "orders", page=page, filters=filters)
+    )
 
 
 @shop_member_required(ShopAction.VIEW)

@@ -34,7 +34,7 @@ from plaza.inventory.models import Stock
 from plaza.inventory.selectors import availability_by_location
 from plaza.inventory.services import commit_reservations, release_reservations, reserve
 from plaza.orders.models import FulfilmentMethod, Order, OrderLine, OrderStatus
-from plaza.orders.services import change_status
+from plaza.orders.services import change_locked_status
 from plaza.payments import services as payments
 from plaza.payments.models import Payment
 from plaza.payments.providers import get_provider
@@ -469,13 +469,13 @@ def _settle(order: Order, result: ProviderResult) -> Order:
     if locked.status != S.PENDING_PAYMENT:
         return locked
     if result.success:
-        locked = change_status(locked, S.NEW, note="Payment authorized.")
+        change_locked_status(locked, S.NEW, note="Payment authorized.")
         _cart_lines_of(locked).filter(variant_id__in=locked.lines.values("variant_id")).delete()
         # Last: the stock rows stay locked until this transaction commits.
         commit_reservations(locked)
     elif not result.retryable:
         release_reservations(locked)
-        locked = change_status(locked, S.PAYMENT_FAILED, note=result.error)
+        change_locked_status(locked, S.PAYMENT_FAILED, note=result.error)
     return locked
 
 
@@ -566,7 +566,7 @@ def _expire(order_id: int, now: datetime) -> bool:
         return False
     release_reservations(order)
     payments.void_payment(order)
-    change_status(order, S.CANCELLED, note="Not paid in time; the items were released.")
+    change_locked_status(order, S.CANCELLED, note="Not paid in time; the items were released.")
     return True
 
 

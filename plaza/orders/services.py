@@ -1,4 +1,5 @@
-"""Order state changes. Every status change goes through :func:`change_status`, which
+"""Order state changes. Every status change goes through :func:`change_status` (or
+:func:`change_locked_status`, for a caller already holding the order's row lock), which
 checks the move is allowed, writes the history row and emits ``order.status_changed``
 (and ``order.placed`` when an order first becomes NEW) through the outbox.
 
@@ -65,6 +66,14 @@ def change_status(order: Order, to_status: str, *, actor=None, note: str = "", b
     so that the shopper is not e-mailed about what they just did.
     """
     locked = Order.objects.select_for_update().get(pk=order.pk)
+    change_locked_status(locked, to_status, actor=actor, note=note, by_customer=by_customer)
+    order.status = locked.status
+    return locked
+
+
+def change_locked_status(locked: Order, to_status: str, *, actor=None, note: str = "", by_customer: bool = False) -> Order:
+    """:func:`change_status` for an order the caller read with ``select_for_update`` in the
+    transaction it is still in: the row is not locked and read a second time."""
     from_status = locked.status
     if to_status not in ALLOWED_MOVES[from_status]:
         raise Conflict(
@@ -85,7 +94,6 @@ def change_status(order: Order, to_status: str, *, actor=None, note: str = "", b
     if to_status == S.NEW:
         record_event("order.placed", payload)
     record_event("order.status_changed", payload)
-    order.status = locked.status
     return locked
 
 
@@ -168,7 +176,7 @@ def cancel(order: Order, *, actor, reason: str, restock: bool = True) -> Order:
         # Its units are only reserved; the checkout releases them when the payment lapses.
         raise Conflict("This order is still awaiting payment.", code="invalid_transition")
     from_status = locked.status
-    cancelled = change_status(locked, S.CANCELLED, actor=actor, note=reason)
+    cancelled = change_locked_status(locked, S.CANCELLED, actor=actor, note=reason)
     _give_back(cancelled, from_status=from_status, actor=actor, restock=restock)
     order.status = cancelled.status
     return cancelled
@@ -200,7 +208,7 @@ def cancel_by_customer(order: Order, *, user, reason: str = "") -> Order:
     reason = _clean_reason(reason, max_length=MAX_CUSTOMER_REASON_LENGTH)
     actor = user if getattr(user, "is_authenticated", False) else None
     from_status = locked.status
-    cancelled = change_status(
+    cancelled = change_locked_status(
         locked,
         S.CANCELLED,
         actor=actor,

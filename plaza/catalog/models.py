@@ -97,6 +97,15 @@ class ProductImage(models.Model):
     def __str__(self) -> str:
         return f"image {self.position} of {self.product}"
 
+    def stored_file_url(self, size: str = "thumbnail") -> str:
+        """The URL of the file stored for this image: the thumbnail first, unless ``size`` is "full".
+
+        Empty for an image known only by its ``source_url``: an import downloads nothing,
+        and pages must not point shoppers' browsers at another site.
+        """
+        files = (self.image, self.thumbnail) if size == "full" else (self.thumbnail, self.image)
+        return next((file.url for file in files if file), "")
+
 
 class Variant(models.Model):
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="variants")

@@ -6,6 +6,7 @@ from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
 from plaza.catalog.models import Product, ProductImage
+from plaza.core.money import format_money
 from plaza.storefront.geo import format_distance
 from plaza.storefront.selectors import LocationStock
 
@@ -14,11 +15,8 @@ _SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"
 
 
 def image_url(image, size: str = "thumbnail") -> str:
-    """The stored file of a product image (the thumbnail first, unless ``size`` is "full")."""
-    if not isinstance(image, ProductImage):
-        return ""
-    files = (image.image, image.thumbnail) if size == "full" else (image.thumbnail, image.image)
-    return next((file.url for file in files if file), "")
+    """The stored file of a product image, or "" for no image or one not stored here."""
+    return image.stored_file_url(size) if isinstance(image, ProductImage) else ""
 
 
 def initial_variant(product: Product, stock: list[LocationStock]):
@@ -40,15 +38,17 @@ def product_page_data(product: Product, stock: list[LocationStock], *, poll_url:
         "productId": product.pk,
         "socketPath": f"/ws/products/{product.pk}/stock/",
         "pollUrl": poll_url,
-        "currency": product.shop.currency,
         "optionNames": product.option_names,
         "variants": [
             {
                 "id": variant.pk,
                 "options": [value for value in (variant.option1, variant.option2, variant.option3)][: len(product.option_names)],
                 "title": variant.title,
-                "price": str(variant.price),
-                "compareAtPrice": str(variant.compare_at_price) if variant.compare_at_price else None,
+                # Written here, not in the script, so a picked variant reads as the page does.
+                "priceText": format_money(variant.price, product.shop.currency),
+                "compareAtPriceText": (
+                    format_money(variant.compare_at_price, product.shop.currency) if variant.compare_at_price else None
+                ),
                 "sku": variant.sku,
             }
             for variant in product.ordered_variants

@@ -23,7 +23,7 @@ def test_shopper_checks_out_with_pickup_and_the_test_card(live_url, page):  # no
     quantity = page.get_by_label("Quantity")
     quantity.fill("3")
     quantity.dispatch_event("change")
-    page.get_by_text("37.50 EUR").first.wait_for()
+    page.get_by_text("€37.50").first.wait_for()
     page.screenshot(path="/tmp/plaza-checkout-cart.png", full_page=True)
 
     page.get_by_role("link", name=f"Check out from {store.shop.name}").click()

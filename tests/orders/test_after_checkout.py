@@ -37,7 +37,7 @@ def test_a_card_order_is_confirmed_by_email_then_collected_with_its_code(django_
 
     assert [message.to for message in mail.outbox] == [["shopper@example.com"]]
     assert order.pickup_code in mail.outbox[0].body
-    assert "37.50 EUR" in mail.outbox[0].body
+    assert "€37.50" in mail.outbox[0].body
 
     staff = member(store.shop, StaffRole.STAFF)
     with django_capture_on_commit_callbacks(execute=True):

@@ -46,8 +46,8 @@ def test_the_confirmation_is_a_receipt_with_everything_the_shopper_needs(deliver
     assert message.alternatives[0][1] == "text/html"
     for body in (message.body, html):
         assert line.product_title in body
-        assert "20.00 EUR" in body  # 2 × 10.00, the total
-        assert "3.33 EUR" in body  # tax included at 20 %
+        assert "€20.00" in body  # 2 × 10.00, the total
+        assert "€3.33" in body  # tax included at 20 %
         assert "Tax included (20 %)" in body
         assert PICKUP_CODE in body
         assert order.location.name in body
@@ -118,7 +118,7 @@ def test_refund_email_gives_the_amount(delivered):
     with delivered():
         services.refund(order, actor=member(order.shop, StaffRole.OWNER), amount=Decimal("4.50"))
     assert [message.subject for message in mail.outbox] == [f"A refund for your order {order.number}"]
-    assert "4.50 EUR" in mail.outbox[0].body
+    assert "€4.50" in mail.outbox[0].body
 
 
 def test_an_order_whose_payment_lapsed_sends_nothing(delivered):

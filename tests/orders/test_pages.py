@@ -83,7 +83,7 @@ def test_the_receipt_lists_lines_totals_and_tax(order):
     line = order.lines.get()
     assert f"Receipt — order {order.number}" in receipt
     assert line.product_title in receipt
-    assert "20.00 EUR" in receipt and "3.33 EUR" in receipt
+    assert "€20.00" in receipt and "€3.33" in receipt
 
 
 # --- the merchant ---------------------------------------------------------------------
@@ -181,7 +181,7 @@ def test_staff_see_no_refund_button_and_cannot_refund(client_for):
     assert refused.status_code == 403
     owners_page = client_for(owner).get(f"{board_url(order)}{order.pk}/").content.decode()
     assert "Refund…" in owners_page
-    assert "Up to 20.00 EUR can be refunded." in owners_page
+    assert "Up to €20.00 can be refunded." in owners_page
     done = client_for(owner).post(action_url(order, "refund"), {"amount": "5.00"}, **HTMX)
     assert done.status_code == 200
     order.refresh_from_db()

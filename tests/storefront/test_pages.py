@@ -119,7 +119,7 @@ def test_product_page_has_picker_data_stock_lines_cart_form_and_json_ld(town, cl
     html = client.get(product_url(product)).content.decode()
     data = json.loads(re.search(r'<script id="product-data" type="application/json">(.*?)</script>', html, re.S).group(1))
     variant = product.variants.get()
-    assert data["variants"][0]["id"] == variant.pk and data["variants"][0]["price"] == "3.00"
+    assert data["variants"][0]["id"] == variant.pk and data["variants"][0]["priceText"] == "€3.00"
     location = town.locations["bakery"]
     assert data["stock"] == {str(variant.pk): {str(location.pk): 3}}
     assert data["pollUrl"] == product_url(product) + "stock/"

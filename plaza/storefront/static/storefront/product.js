@@ -16,12 +16,6 @@
   var liveNote = page.querySelector("[data-live-note]");
   var POLL_MS = 10000;
 
-  function money(amount) {
-    var symbols = { EUR: "€", USD: "$", GBP: "£" };
-    var value = Number(amount).toFixed(2);
-    return symbols[data.currency] ? symbols[data.currency] + value : value + " " + data.currency;
-  }
-
   function selectedVariant() {
     var id = variantSelect ? Number(variantSelect.value) : null;
     return data.variants.find(function (v) { return v.id === id; }) || data.variants[0];
@@ -35,9 +29,10 @@
   function render() {
     var variant = selectedVariant();
     if (!variant) return;
-    priceNode.textContent = money(variant.price);
-    if (variant.compareAtPrice) {
-      compareNode.textContent = money(variant.compareAtPrice);
+    // The server wrote these strings with the format every page uses; nothing is formatted here.
+    priceNode.textContent = variant.priceText;
+    if (variant.compareAtPriceText) {
+      compareNode.textContent = variant.compareAtPriceText;
       compareNode.hidden = false;
     } else {
       compareNode.hidden = true;

@@ -1,7 +1,8 @@
 """Full-text matching, one backend per database vendor behind one interface.
 
-A backend narrows a Product queryset to the products matching the shopper's words and
-pages through them best match first. The words are reduced to plain letters and
+A backend narrows a queryset of search documents (``ProductDocument``, whose primary key
+is the product's id) to those matching the shopper's words and pages through them best
+match first. The words are reduced to plain letters and
 digits before they reach the database, so quotes, operators and column filters typed
 by the shopper are just text: the query syntax is ours, never theirs.
 """
@@ -27,8 +28,8 @@ def search_terms(text: str) -> list[str]:
 
 
 class FullTextBackend(Protocol):
-    def match(self, products: QuerySet, terms: list[str]) -> QuerySet:
-        """The products whose document contains every term (as a prefix)."""
+    def match(self, documents: QuerySet, terms: list[str]) -> QuerySet:
+        """The documents that contain every term (as a prefix)."""
 
     def ids_by_relevance(self, matched: QuerySet, terms: list[str], offset: int, limit: int) -> list[int]:
         """One page of ``matched`` (already narrowed by :meth:`match`), best first."""
@@ -42,11 +43,11 @@ class PostgresBackend:
     def _query(self, terms: list[str]) -> SearchQuery:
         return SearchQuery(" & ".join(f"'{term}':*" for term in terms), search_type="raw", config=self.config)
 
-    def match(self, products: QuerySet, terms: list[str]) -> QuerySet:
-        return products.filter(search_document__search_vector=self._query(terms))
+    def match(self, documents: QuerySet, terms: list[str]) -> QuerySet:
+        return documents.filter(search_vector=self._query(terms))
 
     def ids_by_relevance(self, matched: QuerySet, terms: list[str], offset: int, limit: int) -> list[int]:
-        ranked = matched.annotate(relevance=SearchRank(F("search_document__search_vector"), self._query(terms)))
+        ranked = matched.annotate(relevance=SearchRank(F("search_vector"), self._query(terms)))
         return list(ranked.order_by("-relevance", "pk").values_list("pk", flat=True)[offset : offset + limit])
 
 
@@ -63,8 +64,8 @@ class SqliteBackend:
     def _expression(self, terms: list[str]) -> str:
         return " AND ".join(f'"{term}"*' for term in terms)
 
-    def match(self, products: QuerySet, terms: list[str]) -> QuerySet:
-        return products.filter(pk__in=RawSQL(self.MATCHES, [self._expression(terms)]))
+    def match(self, documents: QuerySet, terms: list[str]) -> QuerySet:
+        return documents.filter(pk__in=RawSQL(self.MATCHES, [self._expression(terms)]))
 
     def ids_by_relevance(self, matched: QuerySet, terms: list[str], offset: int, limit: int) -> list[int]:
         allowed = set(matched.values_list("pk", flat=True))

@@ -12,6 +12,7 @@ from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Que
 
 from plaza.catalog.models import Product
 from plaza.search.backends import backend, search_terms
+from plaza.search.models import ProductDocument
 from plaza.shops.models import Location, Shop, ShopKind
 from plaza.storefront import selectors as storefront
 from plaza.storefront.geo import Position
@@ -121,12 +122,15 @@ class _Geography:
 
 
 def _product_queryset(filters: SearchFilters, geo: _Geography, *, skip: frozenset[str] = frozenset()) -> QuerySet:
-    """The filtered products; ``skip`` leaves out the filters a facet counts across.
+    """The search documents of the matching products; ``skip`` leaves out the filters a
+    facet counts across.
 
-    Every join is to one row per product (shop, category, search document) and the stock
-    filters are ``IN`` subqueries, so counts need no ``DISTINCT``.
+    The documents carry each product's shop, category and price, so matching, filtering,
+    counting and sorting read that one table (and a category's name); the catalog is read
+    only for the page of hits (:func:`_hits`). The stock filters are ``IN`` subqueries on
+    the product id, the document's primary key, so counts need no ``DISTINCT``.
     """
-    products = storefront.published_products()
+    products = ProductDocument.objects.all()
     if filters.terms:
         products = backend().match(products, filters.terms)
     if filters.category and "category" not in skip:
@@ -244,7 +248,17 @@ def _page_by_distance(products: QuerySet, geo: _Geography, offset: int, limit: i
         return []
     rank = Case(*[When(shop_id=shop_id, then=Value(index)) for index, shop_id in enumerate(page_shops)], output_field=IntegerField())
     page = products.filter(shop_id__in=page_shops).annotate(shop_rank=rank).order_by("shop_rank", "min_price", "title", "pk")
-    return list(storefront.with_card_data(page)[skip_within : skip_within + limit])
+    return _hits(list(page.values_list("pk", flat=True)[skip_within : skip_within + limit]))
+
+
+def _hits(product_ids: list[int]) -> list[Product]:
+    """The products of a page of documents, in the page's order, with what a card shows.
+
+    Read through :func:`storefront.published_products`, so a product unpublished a moment
+    ago (its document goes once the event is delivered) is never shown.
+    """
+    by_id = storefront.with_card_data(storefront.published_products().filter(pk__in=product_ids)).in_bulk()
+    return [by_id[pk] for pk in product_ids if pk in by_id]
 
 
 def search_products(filters: SearchFilters, *, offset: int = 0, limit: int = PAGE_SIZE) -> ProductResults:
@@ -259,12 +273,10 @@ def search_products(filters: SearchFilters, *, offset: int = 0, limit: int = PAG
     elif sort == Sort.DISTANCE:
         page = _page_by_distance(products, geo, offset, limit)
     elif sort == Sort.RELEVANCE:
-        ids = backend().ids_by_relevance(products, filters.terms, offset, limit)
-        by_id = storefront.with_card_data(Product.objects.filter(pk__in=ids)).in_bulk()
-        page = [by_id[pk] for pk in ids if pk in by_id]
+        page = _hits(backend().ids_by_relevance(products, filters.terms, offset, limit))
     else:
         ordering = ("min_price", "pk") if sort == Sort.PRICE else ("-min_price", "pk")
-        page = list(storefront.with_card_data(products.order_by(*ordering))[offset : offset + limit])
+        page = _hits(list(products.order_by(*ordering).values_list("pk", flat=True)[offset : offset + limit]))
     return ProductResults(
         count=count,
         hits=[ProductHit(product, geo.shop_distance.get(product.shop_id)) for product in page],

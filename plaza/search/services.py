@@ -45,9 +45,22 @@ def index_products(product_ids) -> int:
     product_ids = list(product_ids)
     products = _searchable(product_ids)
     ProductDocument.objects.filter(product_id__in=product_ids).exclude(product_id__in=[p.pk for p in products]).delete()
-    documents = [ProductDocument(product=product, title=product.title, body=_body(product)) for product in products]
+    documents = [
+        ProductDocument(
+            product=product,
+            shop_id=product.shop_id,
+            category_id=product.category_id,
+            min_price=product.min_price,
+            title=product.title,
+            body=_body(product),
+        )
+        for product in products
+    ]
     ProductDocument.objects.bulk_create(
-        documents, update_conflicts=True, unique_fields=["product"], update_fields=["title", "body", "indexed_at"]
+        documents,
+        update_conflicts=True,
+        unique_fields=["product"],
+        update_fields=["shop", "category", "min_price", "title", "body", "indexed_at"],
     )
     if connection.vendor == "postgresql" and documents:
         config = PostgresBackend.config

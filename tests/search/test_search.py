@@ -168,6 +168,27 @@ def test_catalog_changes_reach_the_index_through_the_outbox(town, owner):
     assert not ProductDocument.objects.filter(product=product).exists()
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_new_price_or_category_reaches_filters_and_facets_through_the_outbox(town, owner):
+    product = catalog_services.create_product(
+        user=owner, shop=town.bakery, title="Rye Bread", status=ProductStatus.PUBLISHED, variants=[{"price": "3.50"}]
+    )
+    assert titles(q="rye", max_price=Decimal("5")) == ["Rye Bread"]
+    variant = product.variants.get()
+    catalog_services.update_variant(user=owner, variant=variant, price="12.00")
+    assert titles(q="rye", max_price=Decimal("5")) == []
+    assert titles(q="rye", min_price=Decimal("10"), max_price=Decimal("25")) == ["Rye Bread"]
+    document = ProductDocument.objects.get(product=product)
+    assert (document.shop_id, document.category_id, document.min_price) == (town.bakery.pk, None, Decimal("12.00"))
+
+
+def test_a_document_left_behind_by_an_unpublished_product_is_never_shown(town):
+    sourdough = town.products["sourdough"]
+    Product.objects.filter(pk=sourdough.pk).update(status=ProductStatus.DRAFT)  # its event not delivered yet
+    assert ProductDocument.objects.filter(product=sourdough).exists()
+    assert "Sourdough Loaf" not in titles(q="sourdough") + titles() + titles(sort=Sort.PRICE) + titles(sort=Sort.DISTANCE)
+
+
 def test_unpublishing_or_closing_the_shop_removes_documents(town):
     sourdough = town.products["sourdough"]
     Product.objects.filter(pk=sourdough.pk).update(status=ProductStatus.ARCHIVED)

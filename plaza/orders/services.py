@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from plaza.core.errors import Conflict, InvalidInput, NotFound
+from plaza.core.money import format_money
 from plaza.core.outbox import record_event
 from plaza.inventory.services import release_reservations, restock_order
 from plaza.orders import emails, selectors
@@ -244,8 +245,8 @@ def refund(order: Order, *, actor, amount: Decimal) -> Order:
         raise Conflict("Nothing paid for this order is left to refund.", code="nothing_to_refund")
     if amount > refundable:
         raise InvalidInput(
-            f"At most {refundable} {locked.currency} can be refunded.",
-            fields={"amount": [f"At most {refundable} {locked.currency}."]},
+            f"At most {format_money(refundable, locked.currency)} can be refunded.",
+            fields={"amount": [f"At most {format_money(refundable, locked.currency)}."]},
         )
     refund_payment(locked, amount, actor=actor)
     locked.refresh_from_db()

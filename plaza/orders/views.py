@@ -13,6 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from plaza.core.errors import NotFound, PlazaError
+from plaza.core.money import format_money
 from plaza.orders import selectors, services
 from plaza.orders.forms import BoardFilterForm, CancelForm, CompleteForm, FinishedFilterForm, RefundForm
 from plaza.orders.models import Order
@@ -99,7 +100,7 @@ def _run_action(action: str, order: Order, actor, data: dict) -> str:
         services.cancel(order, actor=actor, reason=data["reason"], restock=data["restock"])
     else:
         services.refund(order, actor=actor, amount=data["amount"])
-        return f"Refunded {data['amount']} {order.currency} on order {order.number}."
+        return f"Refunded {format_money(data['amount'], order.currency)} on order {order.number}."
     return f"Order {order.number}: {order.get_status_display().lower()}."
 
 

@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 
 from plaza.core.errors import Conflict, InvalidInput, NotFound, PaymentDeclined
-from plaza.core.money import quantize
+from plaza.core.money import format_money, quantize
 from plaza.core.outbox import record_event
 from plaza.orders.models import Order
 from plaza.payments.models import Payment, PaymentStatus, PaymentTransaction, TransactionKind
@@ -209,7 +209,7 @@ def refund_payment(order: Order, amount, actor=None) -> PaymentTransaction:
     if amount > refundable:
         raise InvalidInput(
             "You cannot refund more than was paid.",
-            fields={"amount": [f"At most {refundable} {payment.currency} can still be refunded."]},
+            fields={"amount": [f"At most {format_money(refundable, payment.currency)} can still be refunded."]},
         )
     result = _call(provider.refund, payment, amount)
     if not result.success:

@@ -17,6 +17,9 @@ from django.db.models.expressions import RawSQL
 
 MAX_TERMS = 8
 MAX_TERM_LENGTH = 40
+# Shorter words match whole words only: as a prefix, "c" (of "vitamin c") would match
+# nearly the whole catalog, and cost as much to count and rank.
+MIN_PREFIX_LENGTH = 3
 WORD = re.compile(r"[^\W_]+")
 
 
@@ -27,9 +30,13 @@ def search_terms(text: str) -> list[str]:
     return unique[:MAX_TERMS]
 
 
+def is_prefix(term: str) -> bool:
+    return len(term) >= MIN_PREFIX_LENGTH
+
+
 class FullTextBackend(Protocol):
     def match(self, documents: QuerySet, terms: list[str]) -> QuerySet:
-        """The documents that contain every term (as a prefix)."""
+        """The documents that contain every term (as a prefix, when long enough)."""
 
     def ids_by_relevance(self, matched: QuerySet, terms: list[str], offset: int, limit: int) -> list[int]:
         """One page of ``matched`` (already narrowed by :meth:`match`), best first."""
@@ -41,7 +48,8 @@ class PostgresBackend:
     config = "simple"
 
     def _query(self, terms: list[str]) -> SearchQuery:
-        return SearchQuery(" & ".join(f"'{term}':*" for term in terms), search_type="raw", config=self.config)
+        words = (f"'{term}':*" if is_prefix(term) else f"'{term}'" for term in terms)
+        return SearchQuery(" & ".join(words), search_type="raw", config=self.config)
 
     def match(self, documents: QuerySet, terms: list[str]) -> QuerySet:
         return documents.filter(search_vector=self._query(terms))
@@ -62,7 +70,7 @@ class SqliteBackend:
     MATCHES = "SELECT rowid FROM search_product_fts WHERE search_product_fts MATCH %s"
 
     def _expression(self, terms: list[str]) -> str:
-        return " AND ".join(f'"{term}"*' for term in terms)
+        return " AND ".join(f'"{term}"*' if is_prefix(term) else f'"{term}"' for term in terms)
 
     def match(self, documents: QuerySet, terms: list[str]) -> QuerySet:
         return documents.filter(pk__in=RawSQL(self.MATCHES, [self._expression(terms)]))

@@ -32,6 +32,15 @@ def test_words_match_as_prefixes_and_all_must_match(town):
     assert titles(q="zeppelin") == []
 
 
+def test_words_shorter_than_three_letters_match_whole_words_only(town):
+    make_product(town.bakery, "Vitamin C Drops", stock={town.locations["bakery"]: (3, 0)})
+    index_products(Product.objects.values_list("pk", flat=True))
+    assert titles(q="vitamin c") == ["Vitamin C Drops"]
+    assert titles(q="c") == ["Vitamin C Drops"]
+    assert titles(q="ch") == []
+    assert len(titles(q="cho")) == 3
+
+
 def test_drafts_are_never_found(town):
     assert "Secret Chocolate Cake" not in titles(q="secret")
     assert "Secret Chocolate Cake" not in titles()

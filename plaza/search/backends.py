@@ -12,7 +12,7 @@ from typing import Protocol
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import F, QuerySet
+from django.db.models import Count, F, QuerySet
 from django.db.models.expressions import RawSQL
 
 MAX_TERMS = 8
@@ -41,6 +41,11 @@ class FullTextBackend(Protocol):
     def ids_by_relevance(self, matched: QuerySet, terms: list[str], offset: int, limit: int) -> list[int]:
         """One page of ``matched`` (already narrowed by :meth:`match`), best first."""
 
+    def page_and_groups(
+        self, matched: QuerySet, terms: list[str], offset: int, limit: int, group_by: list[str]
+    ) -> tuple[list[int], list[tuple]]:
+        """:meth:`ids_by_relevance`, and ``(*group_by values, number of matches)`` per group."""
+
 
 class PostgresBackend:
     """tsvector/tsquery on the GIN-indexed ``search_vector``, ranked by ts_rank."""
@@ -54,9 +59,37 @@ class PostgresBackend:
     def match(self, documents: QuerySet, terms: list[str]) -> QuerySet:
         return documents.filter(search_vector=self._query(terms))
 
+    def _ranked(self, matched: QuerySet, terms: list[str]) -> QuerySet:
+        return matched.annotate(relevance=SearchRank(F("search_vector"), self._query(terms)))
+
     def ids_by_relevance(self, matched: QuerySet, terms: list[str], offset: int, limit: int) -> list[int]:
-        ranked = matched.annotate(relevance=SearchRank(F("search_vector"), self._query(terms)))
+        ranked = self._ranked(matched, terms)
         return list(ranked.order_by("-relevance", "pk").values_list("pk", flat=True)[offset : offset + limit])
+
+    def page_and_groups(
+        self, matched: QuerySet, terms: list[str], offset: int, limit: int, group_by: list[str]
+    ) -> tuple[list[int], list[tuple]]:
+        """Both in one statement, which finds and reads the matches once instead of twice.
+
+        For a common word (10,000 matches at 100,000 products) each pass is most of the
+        page's SQL time.
+        """
+        ranked = self._ranked(matched, terms).values("pk", *group_by, "relevance").order_by()
+        sql, params = ranked.query.sql_with_params()
+        # values() names every column of its SELECT after its argument: "pk", the groups, "relevance".
+        quote = connection.ops.quote_name
+        product_id = quote("pk")
+        groups = ", ".join(quote(name) for name in group_by)
+        nulls = ", ".join("NULL" for _ in group_by)
+        statement = (
+            f"WITH matched AS MATERIALIZED ({sql}) "
+            f"(SELECT {product_id}, {nulls}, NULL FROM matched ORDER BY relevance DESC, {product_id} LIMIT %s OFFSET %s) "
+            f"UNION ALL (SELECT NULL, {groups}, COUNT(*) FROM matched GROUP BY {groups})"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(statement, [*params, limit, offset])
+            rows = cursor.fetchall()
+        return [row[0] for row in rows if row[0] is not None], [row[1:] for row in rows if row[0] is None]
 
 
 class SqliteBackend:
@@ -91,6 +124,13 @@ class SqliteBackend:
                 if len(page) == limit:
                     break
         return page
+
+
+    def page_and_groups(
+        self, matched: QuerySet, terms: list[str], offset: int, limit: int, group_by: list[str]
+    ) -> tuple[list[int], list[tuple]]:
+        groups = matched.values_list(*group_by).annotate(count=Count("pk")).order_by()
+        return self.ids_by_relevance(matched, terms, offset, limit), list(groups)
 
 
 def backend() -> FullTextBackend:

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 
-from plaza.catalog.models import Product
+from plaza.catalog.models import Category, Product
 from plaza.search.backends import backend, search_terms
 from plaza.search.models import ProductDocument
 from plaza.shops.models import Location, Shop, ShopKind
@@ -184,6 +184,15 @@ def _band_counts() -> dict[str, Count]:
     }
 
 
+def _price_band() -> Case:
+    """The index in PRICE_BANDS of a document's price band."""
+    return Case(
+        *[When(min_price__lt=high, then=Value(index)) for index, (_, high) in enumerate(PRICE_BANDS) if high is not None],
+        default=Value(len(PRICE_BANDS) - 1),
+        output_field=IntegerField(),
+    )
+
+
 def _band_facets(filters: SearchFilters, counts: dict[str, int]) -> list[Facet]:
     return [
         Facet(
@@ -198,31 +207,31 @@ def _band_facets(filters: SearchFilters, counts: dict[str, int]) -> list[Facet]:
     ]
 
 
-def _count_and_facets(filters: SearchFilters, geo: _Geography) -> tuple[int, list[Facet], list[Facet]]:
-    """The number of matches, the category facets and the price bands.
+def _counts_across_filters(filters: SearchFilters, geo: _Geography, price_filter: Q) -> tuple[int, list[Facet], list[Facet]]:
+    """With a category or a price filter, each facet counts across its own filter: the
+    number of matches rides on the price bands' pass, and the categories take a second."""
+    counts = _product_queryset(filters, geo, skip=frozenset({"price"})).aggregate(
+        total=Count("pk", filter=price_filter), **_band_counts()
+    )
+    return counts["total"], _category_facets(filters, geo), _band_facets(filters, counts)
 
-    Each facet counts across its own filter. Without a category or a price filter, all
-    three count the same products, so one pass grouped by category gives them all; with
-    one, the count rides on the price bands' pass and the categories take a second.
-    """
-    price_filter = _price_filter(filters)
-    if filters.category or price_filter:
-        counts = _product_queryset(filters, geo, skip=frozenset({"price"})).aggregate(
-            total=Count("pk", filter=price_filter), **_band_counts()
-        )
-        return counts["total"], _category_facets(filters, geo), _band_facets(filters, counts)
-    rows = list(
-        _product_queryset(filters, geo)
-        .values("category__slug", "category__name")
-        .annotate(count=Count("pk"), **_band_counts())
-        .order_by()
+
+def _counts_from_groups(filters: SearchFilters, groups: list[tuple[int | None, int, int]]) -> tuple[int, list[Facet], list[Facet]]:
+    """The number of matches, the category facets and the price bands, from the matches
+    counted per (category id, price band)."""
+    per_category: dict[int, int] = {}
+    per_band = {f"band{index}": 0 for index in range(len(PRICE_BANDS))}
+    for category_id, band, count in groups:
+        per_band[f"band{band}"] += count
+        if category_id is not None:
+            per_category[category_id] = per_category.get(category_id, 0) + count
+    named = Category.objects.filter(pk__in=list(per_category)).values("pk", "slug", "name")
+    rows = sorted(
+        ({"category__slug": row["slug"], "category__name": row["name"], "count": per_category[row["pk"]]} for row in named),
+        key=lambda row: (-row["count"], row["category__name"]),
     )
-    totals = {name: sum(row[name] for row in rows) for name in ("count", *_band_counts())}
-    categorised = sorted(
-        (row for row in rows if row["category__slug"] is not None), key=lambda row: (-row["count"], row["category__name"])
-    )
-    categories = [_category_facet(filters, row) for row in categorised[:CATEGORY_FACET_LIMIT]]
-    return totals["count"], categories, _band_facets(filters, totals)
+    categories = [_category_facet(filters, row) for row in rows[:CATEGORY_FACET_LIMIT]]
+    return sum(per_band.values()), categories, _band_facets(filters, per_band)
 
 
 def _page_by_distance(products: QuerySet, geo: _Geography, offset: int, limit: int) -> list[Product]:
@@ -266,14 +275,28 @@ def search_products(filters: SearchFilters, *, offset: int = 0, limit: int = PAG
     limit = max(1, min(limit, MAX_PAGE_SIZE))
     geo = _Geography(filters)
     products = _product_queryset(filters, geo)
-    count, categories, price_bands = _count_and_facets(filters, geo)
     sort = filters.effective_sort
+    price_filter = _price_filter(filters)
+    ranked_ids = None
+    if filters.category or price_filter:
+        count, categories, price_bands = _counts_across_filters(filters, geo, price_filter)
+    else:
+        # Every count is over the same matches: count them once per (category, price band),
+        # in the same pass as the page of best matches where the backend can.
+        banded, group_by = products.annotate(band=_price_band()), ["category_id", "band"]
+        if sort == Sort.RELEVANCE:
+            ranked_ids, groups = backend().page_and_groups(banded, filters.terms, offset, limit, group_by)
+        else:
+            groups = list(banded.values_list(*group_by).annotate(count=Count("pk")).order_by())
+        count, categories, price_bands = _counts_from_groups(filters, groups)
     if count <= offset:
         page = []
     elif sort == Sort.DISTANCE:
         page = _page_by_distance(products, geo, offset, limit)
     elif sort == Sort.RELEVANCE:
-        page = _hits(backend().ids_by_relevance(products, filters.terms, offset, limit))
+        if ranked_ids is None:
+            ranked_ids = backend().ids_by_relevance(products, filters.terms, offset, limit)
+        page = _hits(ranked_ids)
     else:
         ordering = ("min_price", "pk") if sort == Sort.PRICE else ("-min_price", "pk")
         page = _hits(list(products.order_by(*ordering).values_list("pk", flat=True)[offset : offset + limit]))

@@ -191,11 +191,30 @@ class Place:
     postcode: str = ""
 
 
+GAZETTEER_KEY = "storefront:gazetteer"
+# Home and search list the places on every page, yet they change only when a location or a
+# shop does: those events clear them (storefront/subscribers.py), the TTL bounds staleness
+# where an event cannot reach this cache (see POPULAR_CATEGORIES_TTL_S).
+GAZETTEER_TTL_S = 300
+
+
 def gazetteer() -> list[Place]:
     """The places a shopper can type: each postcode of the town's shops, then each city.
 
     A place sits at the centre of the shop locations it covers.
     """
+    places = cache.get(GAZETTEER_KEY)
+    if places is None:
+        places = _places()
+        cache.set(GAZETTEER_KEY, places, GAZETTEER_TTL_S)
+    return places
+
+
+def forget_places() -> None:
+    cache.delete(GAZETTEER_KEY)
+
+
+def _places() -> list[Place]:
     rows = list(
         Location.objects.filter(shop__is_active=True)
         .exclude(postcode="", city="")

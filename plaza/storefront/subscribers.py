@@ -1,11 +1,12 @@
-"""Live stock on product pages (each ``stock.changed`` event goes to the product's group); fresh category counts."""
+"""Live stock on product pages (each ``stock.changed`` event goes to the product's group); fresh category
+counts and places."""
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
 from plaza.core.outbox import subscriber
 from plaza.storefront.live import product_stock_group
-from plaza.storefront.selectors import forget_popular_categories, product_id_of_variant
+from plaza.storefront.selectors import forget_places, forget_popular_categories, product_id_of_variant
 
 
 @subscriber("stock.changed")
@@ -29,3 +30,9 @@ def push_stock_change(event) -> None:
 @subscriber("product.*")
 def refresh_category_counts(event) -> None:
     forget_popular_categories()
+
+
+@subscriber("location.changed")
+@subscriber("shop.updated")
+def refresh_places(event) -> None:
+    forget_places()

@@ -7,6 +7,7 @@ from plaza.catalog import services as catalog_services
 from plaza.catalog.models import Product, ProductStatus
 from plaza.search.selectors import SearchFilters, search_products
 from plaza.search.services import index_products
+from plaza.shops import services as shop_services
 from plaza.shops.models import HoursException
 from plaza.storefront import selectors
 from plaza.storefront.geo import Position, bounding_box, distance_km
@@ -136,6 +137,19 @@ def test_gazetteer_finds_postcodes_cities_and_prefixes(town):
     assert place.label == "Lyon" and 45.76 < place.latitude < 45.78
     assert selectors.find_place("Atlantis") is None
     assert selectors.find_place("") is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_places_are_cached_until_a_location_announces_a_change(town):
+    owner = MembershipFactory(shop=town.books).user
+    assert selectors.find_place("69007") is None
+    make_location(town.books, CROIX_ROUSSE, name="Unannounced", postcode="69007")  # no event
+    assert selectors.find_place("69007") is None
+    shop_services.create_location(
+        user=owner, shop=town.books, name="Gerland", address="1 rue du Vercors", postcode="69007", city="Lyon",
+        latitude=45.73, longitude=4.83,
+    )
+    assert selectors.find_place("69007").label == "69007 Lyon"
 
 
 def _category_counts() -> dict[str, int]:

@@ -103,10 +103,8 @@ def test_merchant_pages_show_one_format(shop_selling):
     client = logged_in(owner)
 
     assert_shows(visible_text(client.get(f"/merchant/{shop.slug}/catalog/").content.decode()), f"from {amount['unit']}")
-    assert_shows(
-        visible_text(client.get(f"/merchant/{shop.slug}/orders/?show=all").content.decode()),
-        amount["total"], f"(refunded {amount['refund']})",
-    )
+    for board in (f"/merchant/{shop.slug}/orders/?show=all", f"/merchant/{shop.slug}/orders/finished/"):
+        assert_shows(visible_text(client.get(board).content.decode()), amount["total"], f"(refunded {amount['refund']})")
     assert_shows(
         visible_text(client.get(f"/merchant/{shop.slug}/orders/{order.pk}/").content.decode()),
         f"Paid and captured: {amount['total']} · Refundable: {amount['refundable']}",

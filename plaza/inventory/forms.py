@@ -39,3 +39,12 @@ class AdjustForm(forms.Form):
             raise forms.ValidationError("Enter a change other than 0.")
         return delta
 
+
+
+class CountForm(forms.Form):
+    """A stock-take: the units counted on hand replace the figure (the log keeps the difference)."""
+
+    quantity = forms.IntegerField(
+        min_value=0, max_value=MAX_ADJUSTMENT, label="Counted on hand", help_text="Units on the shelf after a stock-take"
+    )
+    note = forms.CharField(max_length=255, required=False)

@@ -10,5 +10,6 @@ app_name = "inventory"
 urlpatterns = [
     path("", views.stock_table, name="stock"),
     path("<row_id:stock_id>/adjust/", views.adjust, name="adjust"),
+    path("<row_id:stock_id>/count/", views.count, name="count"),
     path("movements/", views.movement_log, name="movements"),
 ]

@@ -1,7 +1,8 @@
 """The merchant's stock pages: /merchant/<shop_slug>/stock/…
 
-The stock table adjusts one row at a time with htmx: the row's form posts, the response
-is the row itself (new figures, or the errors next to the fields) swapped in place.
+The stock table changes one row at a time with htmx, by a delta with a reason (adjust) or
+to the units counted in a stock-take (count): the row's form posts, the response is the
+row itself (new figures, or the errors next to the fields) swapped in place.
 """
 
 from django.contrib import messages
@@ -12,7 +13,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from plaza.core.errors import PlazaError
 from plaza.inventory import selectors, services
-from plaza.inventory.forms import AdjustForm, MovementFilterForm, StockFilterForm
+from plaza.inventory.forms import AdjustForm, CountForm, MovementFilterForm, StockFilterForm
+from plaza.inventory.models import MovementReason
 from plaza.shops.forms import show_errors
 from plaza.shops.permissions import ShopAction, role_allows, shop_member_required
 from plaza.shops.views import merchant_context
@@ -24,6 +26,17 @@ MOVEMENT_PAGE_SIZE = 50
 def _adjust_form(stock, data=None) -> AdjustForm:
     # One form per table row: the row id keeps the fields' ids unique on the page.
     return AdjustForm(data, auto_id=f"id_%s_{stock.pk}")
+
+
+def _count_form(stock, data=None) -> CountForm:
+    # Both forms of a row have a note: the prefix keeps their ids apart.
+    return CountForm(data, auto_id=f"id_count_%s_{stock.pk}")
+
+
+def _row(stock, **extra) -> dict:
+    """What _stock_row.html shows: the figures and a fresh form of each action, unless
+    ``extra`` brings one back with its errors."""
+    return {"stock": stock, "form": _adjust_form(stock), "count_form": _count_form(stock), **extra}
 
 
 @require_GET
@@ -43,37 +56,76 @@ def stock_table(request, shop, membership):
         "stock",
         filters=filters,
         page=page,
-        rows=[{"stock": stock, "form": _adjust_form(stock)} for stock in page],
+        rows=[_row(stock) for stock in page],
         can_adjust=can_adjust,
         has_locations=bool(locations),
     )
     return render(request, "inventory/stock.html", context)
 
 
-@require_POST
-@shop_member_required(ShopAction.MANAGE_STOCK)
-def adjust(request, shop, membership, stock_id):
+def _change_row(request, shop, stock_id, *, form_key, make_form, save, show_error=show_errors):
+    """One row's action, posted by htmx (answer: the row) or as a plain form (answer: back to
+    the table, with a message). ``save(stock, cleaned_data)`` calls the service and returns
+    what the row says and what the table's message says; a PlazaError it raises goes next
+    to the form's fields (``show_error``), and the service has then written nothing."""
     stock = selectors.stock_row(shop, stock_id)
     if stock is None:
         raise Http404("No such stock row.")
-    form = _adjust_form(stock, request.POST)
-    saved = False
+    form = make_form(stock, request.POST)
+    done = None
     if form.is_valid():
         try:
-            services.adjust_stock(variant=stock.variant, location=stock.location, actor=request.user, **form.cleaned_data)
+            done = save(stock, form.cleaned_data)
         except PlazaError as error:
-            show_errors(form, error)
-        else:
-            saved = True
+            show_error(form, error)
     if not request.htmx:
-        if saved:
-            messages.success(request, f"Stock of {stock.variant} updated.")
+        if done:
+            messages.success(request, done[1])
         else:
             messages.error(request, "; ".join(message for errors in form.errors.values() for message in errors))
         return redirect("inventory:stock", shop_slug=shop.slug)
     # htmx swaps only successful responses, so a row with its errors is still a 200.
-    row = {"stock": selectors.stock_row(shop, stock_id), "form": _adjust_form(stock) if saved else form, "saved": saved}
+    extra = {"saved": True, "status": done[0]} if done else {form_key: form}
+    row = _row(selectors.stock_row(shop, stock_id), **extra)
     return render(request, "inventory/_stock_row.html", {"row": row, "shop": shop, "can_adjust": True})
+
+
+@require_POST
+@shop_member_required(ShopAction.MANAGE_STOCK)
+def adjust(request, shop, membership, stock_id):
+    def save(stock, data):
+        services.adjust_stock(variant=stock.variant, location=stock.location, actor=request.user, **data)
+        return "Saved.", f"Stock of {stock.variant} updated."
+
+    return _change_row(request, shop, stock_id, form_key="form", make_form=_adjust_form, save=save)
+
+
+def _show_message_at_fields(form, error: PlazaError) -> None:
+    # The service's sentence says why ("3 units are reserved by orders awaiting payment."),
+    # its per-field note only the bound ("at least 3"): the sentence goes next to the field.
+    show_errors(form, PlazaError(error.message, fields={name: [error.message] for name in error.fields}))
+
+
+@require_POST
+@shop_member_required(ShopAction.MANAGE_STOCK)
+def count(request, shop, membership, stock_id):
+    def save(stock, data):
+        movement = services.set_stock_quantity(
+            variant=stock.variant,
+            location=stock.location,
+            quantity=data["quantity"],
+            reason=MovementReason.COUNT,
+            note=data["note"],
+            actor=request.user,
+        )
+        counted = f"Counted {data['quantity']} of {stock.variant} at {stock.location.name}"
+        if movement is None:
+            return "Count matches: no change.", f"{counted}: as on record, nothing changed."
+        return f"Counted ({movement.delta:+d}).", f"{counted} ({movement.delta:+d})."
+
+    return _change_row(
+        request, shop, stock_id, form_key="count_form", make_form=_count_form, save=save, show_error=_show_message_at_fields
+    )
 
 
 @require_GET

@@ -1,4 +1,4 @@
-"""The merchant's stock pages: table with filters, htmx adjustment per row, movement log."""
+"""The merchant's stock pages: table with filters, htmx adjustment and count per row, movement log."""
 
 import pytest
 
@@ -102,6 +102,120 @@ def test_non_members_cannot_see_or_adjust_stock(client, stocked):
     scarf = stocked["scarf"]
     assert client.post(stock_url(stocked["shop"], f"{scarf.pk}/adjust/"), {"delta": "5", "reason": "received"}).status_code == 403
     assert Stock.objects.get(pk=scarf.pk).quantity == 9
+
+
+def count_url(stock):
+    return stock_url(stock.location.shop, f"{stock.pk}/count/")
+
+
+def test_htmx_count_sets_the_quantity_and_logs_the_difference(staff_client, stocked):
+    scarf = stocked["scarf"]
+    response = staff_client.post(count_url(scarf), {"quantity": "17", "note": "Monday stock-take"}, **HTMX)
+    assert response.status_code == 200
+    row = response.content.decode()
+    assert row.lstrip().startswith(f'<tr id="stock-{scarf.pk}"') and row.rstrip().endswith("</tr>")
+    assert "<html" not in row and "Movement log" not in row
+    assert '<td data-label="On hand">17</td>' in row and "Counted (+8)." in row
+    assert "<details class=\"count\">" in row  # closed again after a good count
+    scarf.refresh_from_db()
+    assert scarf.quantity == 17
+    movement = StockMovement.objects.get()
+    assert (movement.delta, movement.quantity_after, movement.reason, movement.note, movement.actor) == (
+        8, 17, "count", "Monday stock-take", stocked["staff"]
+    )
+
+
+def test_count_lower_than_on_record_logs_a_negative_difference(staff_client, stocked):
+    scarf = stocked["scarf"]
+    staff_client.post(count_url(scarf), {"quantity": "0"}, **HTMX)
+    assert Stock.objects.get(pk=scarf.pk).quantity == 0
+    assert list(StockMovement.objects.values_list("delta", "reason")) == [(-9, "count")]
+
+
+def test_count_that_matches_the_record_changes_nothing(staff_client, stocked):
+    scarf = stocked["scarf"]
+    row = staff_client.post(count_url(scarf), {"quantity": "9"}, **HTMX).content.decode()
+    assert "no change" in row and 'class="field-error"' not in row
+    assert not StockMovement.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("quantity", "message"),
+    [("-1", "greater than or equal to 0"), ("many", "Enter a whole number"), ("2.5", "Enter a whole number"), ("", "required")],
+)
+def test_bad_count_gets_a_field_error_and_writes_nothing(staff_client, stocked, quantity, message):
+    scarf = stocked["scarf"]
+    response = staff_client.post(count_url(scarf), {"quantity": quantity}, **HTMX)
+    assert response.status_code == 200
+    row = response.content.decode()
+    assert f'<p class="field-error" id="id_count_quantity_{scarf.pk}-error">' in row and message in row
+    assert 'aria-invalid="true"' in row and '<details class="count" open>' in row
+    assert Stock.objects.get(pk=scarf.pk).quantity == 9
+    assert not StockMovement.objects.exists()
+
+
+def test_count_below_the_reserved_units_is_refused(staff_client, stocked):
+    scarf = stocked["scarf"]
+    Stock.objects.filter(pk=scarf.pk).update(reserved=4)
+    row = staff_client.post(count_url(scarf), {"quantity": "3", "note": "shelf"}, **HTMX).content.decode()
+    assert f'id="id_count_quantity_{scarf.pk}-error">4 units are reserved by orders awaiting payment.</p>' in row
+    assert 'value="3"' in row and '<details class="count" open>' in row
+    scarf.refresh_from_db()
+    assert (scarf.quantity, scarf.reserved) == (9, 4)
+    assert not StockMovement.objects.exists()
+    # Exactly the reserved units is a valid count.
+    staff_client.post(count_url(scarf), {"quantity": "4"}, **HTMX)
+    assert Stock.objects.get(pk=scarf.pk).quantity == 4
+
+
+def test_count_without_htmx_redirects_back_to_the_table_with_a_message(staff_client, stocked):
+    scarf = stocked["scarf"]
+    response = staff_client.post(count_url(scarf), {"quantity": "12"}, follow=True)
+    assert response.redirect_chain == [(stock_url(stocked["shop"]), 302)]
+    assert "Counted 12 of Wool scarf" in response.content.decode()
+    assert Stock.objects.get(pk=scarf.pk).quantity == 12
+    refused = staff_client.post(count_url(scarf), {"quantity": "-3"}, follow=True)
+    assert refused.redirect_chain == [(stock_url(stocked["shop"]), 302)]
+    assert "greater than or equal to 0" in refused.content.decode()
+    assert StockMovement.objects.count() == 1
+
+
+def test_the_stock_table_offers_a_count_form_per_row(staff_client, stocked):
+    page = staff_client.get(stock_url(stocked["shop"])).content.decode()
+    for stock in (stocked["scarf"], stocked["gloves"]):
+        assert f'action="{count_url(stock)}"' in page
+        assert f'id="id_count_note_{stock.pk}"' in page and f'id="id_note_{stock.pk}"' in page
+
+
+def test_the_shops_owner_can_count_too(client, stocked):
+    owner = MembershipFactory(shop=stocked["shop"], role=StaffRole.OWNER).user
+    client.force_login(owner)
+    gloves = stocked["gloves"]
+    assert client.post(count_url(gloves), {"quantity": "6"}, **HTMX).status_code == 200
+    assert Stock.objects.get(pk=gloves.pk).quantity == 6
+    assert StockMovement.objects.get().actor == owner
+
+
+def test_another_shops_member_cannot_count_this_shops_stock(client, stocked):
+    outsider = MembershipFactory(role=StaffRole.OWNER)
+    client.force_login(outsider.user)
+    scarf = stocked["scarf"]
+    assert client.post(count_url(scarf), {"quantity": "50"}, **HTMX).status_code == 403
+    # Nor through the address of their own shop, where the row is not theirs.
+    assert client.post(stock_url(outsider.shop, f"{scarf.pk}/count/"), {"quantity": "50"}, **HTMX).status_code == 404
+    assert Stock.objects.get(pk=scarf.pk).quantity == 9
+    assert not StockMovement.objects.exists()
+
+
+def test_strangers_cannot_count_stock(client, stocked):
+    scarf = stocked["scarf"]
+    anonymous = client.post(count_url(scarf), {"quantity": "50"})
+    assert anonymous.status_code == 302 and "/login" in anonymous["Location"]
+    client.force_login(UserFactory())
+    assert client.post(count_url(scarf), {"quantity": "50"}, **HTMX).status_code == 403
+    assert client.get(count_url(scarf)).status_code in (403, 405)
+    assert Stock.objects.get(pk=scarf.pk).quantity == 9
+    assert not StockMovement.objects.exists()
 
 
 def test_movement_log_lists_changes_newest_first(staff_client, stocked):

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
 
 from plaza.catalog.models import Category, Product
 from plaza.search.backends import backend, search_terms
@@ -149,19 +149,31 @@ def _product_queryset(filters: SearchFilters, geo: _Geography, *, skip: frozense
     return products
 
 
-def _category_facet(filters: SearchFilters, row: dict) -> Facet:
-    return Facet(row["category__slug"], row["category__name"], row["count"], selected=row["category__slug"] == filters.category)
+def _category_facet_list(filters: SearchFilters, rows: list[dict]) -> list[Facet]:
+    """Facets for category rows (slug, name, full_path, count), fullest first. Two categories
+    with one name ("Home > Tableware", "Gifts > Tableware") are told apart by their path."""
+    rows = sorted(rows, key=lambda row: (-row["count"], row["name"]))[:CATEGORY_FACET_LIMIT]
+    names = [row["name"] for row in rows]
+    return [
+        Facet(
+            row["slug"],
+            row["full_path"].replace(" > ", " › ") if names.count(row["name"]) > 1 else row["name"],
+            row["count"],
+            selected=row["slug"] == filters.category,
+        )
+        for row in rows
+    ]
 
 
 def _category_facets(filters: SearchFilters, geo: _Geography) -> list[Facet]:
     rows = (
         _product_queryset(filters, geo, skip=frozenset({"category"}))
         .filter(category__isnull=False)
-        .values("category__slug", "category__name")
+        .values(slug=F("category__slug"), name=F("category__name"), full_path=F("category__full_path"))
         .annotate(count=Count("pk"))
-        .order_by("-count", "category__name")[:CATEGORY_FACET_LIMIT]
+        .order_by("-count", "name")[:CATEGORY_FACET_LIMIT]
     )
-    return [_category_facet(filters, row) for row in rows]
+    return _category_facet_list(filters, list(rows))
 
 
 def _band_label(low: Decimal, high: Decimal | None) -> str:
@@ -225,12 +237,8 @@ def _counts_from_groups(filters: SearchFilters, groups: list[tuple[int | None, i
         per_band[f"band{band}"] += count
         if category_id is not None:
             per_category[category_id] = per_category.get(category_id, 0) + count
-    named = Category.objects.filter(pk__in=list(per_category)).values("pk", "slug", "name")
-    rows = sorted(
-        ({"category__slug": row["slug"], "category__name": row["name"], "count": per_category[row["pk"]]} for row in named),
-        key=lambda row: (-row["count"], row["category__name"]),
-    )
-    categories = [_category_facet(filters, row) for row in rows[:CATEGORY_FACET_LIMIT]]
+    named = Category.objects.filter(pk__in=list(per_category)).values("pk", "slug", "name", "full_path")
+    categories = _category_facet_list(filters, [{**row, "count": per_category[row["pk"]]} for row in named])
     return sum(per_band.values()), categories, _band_facets(filters, per_band)
 
 

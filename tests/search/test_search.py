@@ -13,7 +13,7 @@ from plaza.search.selectors import SearchFilters, Sort, search_products, search_
 from plaza.search.services import index_products
 from plaza.storefront.geo import Position
 from tests.factories import MembershipFactory
-from tests.storefront.town import CENTRE, PARIS, make_location, make_product
+from tests.storefront.town import CENTRE, PARIS, category, make_location, make_product
 
 NOON = datetime(2026, 3, 11, 12, 0, tzinfo=ZoneInfo("Europe/Paris"))
 
@@ -106,6 +106,15 @@ def test_pages_by_distance_cover_every_product_once_in_order(town):
         filters = SearchFilters(position=CENTRE, at=NOON, sort=Sort.DISTANCE)
         paged += [hit.product.title for hit in search_products(filters, offset=offset, limit=2).hits]
     assert paged == everything and len(everything) == 7
+
+
+def test_two_categories_of_one_name_are_told_apart_by_their_path(town):
+    for path in ("Home > Tableware", "Gifts > Tableware"):
+        make_product(town.books, f"Teapot from {path}", category=category(path), stock={town.locations["books"]: (1, 0)})
+    index_products(Product.objects.values_list("pk", flat=True))
+    for results in (search(q="teapot"), search(q="teapot", max_price=Decimal("50"))):
+        assert sorted(facet.label for facet in results.categories) == ["Gifts › Tableware", "Home › Tableware"]
+    assert [facet.label for facet in search(q="chocolate").categories] == ["Sweets", "Books"]
 
 
 def test_facets_count_across_the_other_filters(town):

@@ -17,7 +17,7 @@ from django.db import transaction
 
 from plaza.core.errors import Conflict, InvalidInput, NotFound
 from plaza.core.money import format_money
-from plaza.core.outbox import record_event
+from plaza.core.outbox import record_event, record_events
 from plaza.inventory.services import release_reservations, restock_order
 from plaza.orders import emails, selectors
 from plaza.orders.models import FulfilmentMethod, NotificationKind, Order, OrderNotification, OrderStatus, OrderStatusChange
@@ -92,9 +92,8 @@ def change_locked_status(locked: Order, to_status: str, *, actor=None, note: str
     locked.save(update_fields=["status", "updated_at"])
     OrderStatusChange.objects.create(order=locked, from_status=from_status, to_status=to_status, actor=actor, note=note[:255])
     payload = {**order_event_payload(locked), "from_status": from_status, "by_customer": by_customer}
-    if to_status == S.NEW:
-        record_event("order.placed", payload)
-    record_event("order.status_changed", payload)
+    placed = [("order.placed", payload)] if to_status == S.NEW else []
+    record_events(*placed, ("order.status_changed", payload))
     return locked
 
 

@@ -75,6 +75,14 @@ def test_one_delivery_task_per_transaction_delivers_its_events_in_order(received
     assert received == [("test.happened", {"n": 1}), ("test.happened", {"n": 2}), ("test.happened", {"n": 3})]
 
 
+def test_events_recorded_together_are_delivered_in_the_order_given(received):
+    with transaction.atomic():
+        outbox.record_event("test.happened", {"n": 1})
+        outbox.record_events(("test.happened", {"n": 2}), ("test.happened", {"n": 3}))
+    assert received == [("test.happened", {"n": 1}), ("test.happened", {"n": 2}), ("test.happened", {"n": 3})]
+    assert OutboxEvent.objects.filter(delivered_at__isnull=True).count() == 0
+
+
 @pytest.fixture
 def database_tasks(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

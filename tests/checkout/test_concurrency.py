@@ -3,6 +3,7 @@ real HTTP. Runs on whichever database the profile uses (SQLite file or PostgreSQ
 
 import json
 import threading
+import time
 import urllib.error
 import urllib.request
 from collections import Counter
@@ -40,6 +41,9 @@ class StockWatcher(threading.Thread):
                 self.reads += 1
                 if reserved < 0 or quantity < reserved:
                     self.impossible.append((quantity, reserved))
+                # Spinning without a pause starves the buyers' threads (the interpreter lock and
+                # SQLite's busy wait): a buyer holding the write lock stalls and the rest time out.
+                time.sleep(0.001)
         finally:
             connection.close()
 

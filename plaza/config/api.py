@@ -17,7 +17,7 @@ from plaza.core.errors import PlazaError
 api = NinjaAPI(
     title="Plaza API",
     version="1",
-    description="Shops, catalog, local stock, carts, checkout and orders. See docs/api.md.",
+    description="Shops, catalog, local stock, carts, checkout, orders, friends, shared lists and notifications. See docs/api.md.",
     urls_namespace="api-1",
 )
 
@@ -80,10 +80,13 @@ def _mount_routers() -> None:
     from plaza.catalog.api import router as catalog
     from plaza.checkout.api import router as checkout
     from plaza.inventory.api import router as inventory
+    from plaza.lists.api import router as lists
+    from plaza.notifications.api import router as notifications
     from plaza.orders.api import router as orders
     from plaza.payments.api import router as payments
     from plaza.search.api import router as search
     from plaza.shops.api import router as shops
+    from plaza.social.api import router as social
 
     api.add_router("/accounts", accounts)
     api.add_router("/shops", shops)
@@ -93,6 +96,9 @@ def _mount_routers() -> None:
     api.add_router("/orders", orders)
     api.add_router("/payments", payments)
     api.add_router("/search", search)
+    api.add_router("/social", social)
+    api.add_router("/lists", lists)
+    api.add_router("/notifications", notifications)
 
 
 _mount_routers()

@@ -57,6 +57,9 @@ INSTALLED_APPS = [
     "plaza.payments",
     "plaza.search",
     "plaza.storefront",
+    "plaza.social",
+    "plaza.lists",
+    "plaza.notifications",
     "plaza.demo",
 ]
 

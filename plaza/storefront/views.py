@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 from plaza.catalog.models import Product
 from plaza.shops import selectors as hours
 from plaza.shops.models import Shop
+from plaza.social import selectors as social
 from plaza.storefront import selectors
 from plaza.storefront.position import shopper_position
 from plaza.storefront import presenters
@@ -69,6 +70,7 @@ def shop_detail(request, slug: str):
             "categories": selectors.shop_categories(shop),
             "category": category,
             "page": page,
+            "following": social.follows_shop(request.user, shop),
         },
     )
 

@@ -17,7 +17,7 @@ from plaza.core.errors import PlazaError
 api = NinjaAPI(
     title="Plaza API",
     version="1",
-    description="Shops, catalog, local stock, carts, checkout, orders, friends, shared lists and notifications. See docs/api.md.",
+    description="Shops, catalog, local stock, carts, checkout, orders, friends, the feed, asks, shared lists and notifications. See docs/api.md.",
     urls_namespace="api-1",
 )
 
@@ -77,8 +77,10 @@ def on_http_error(request, exc: HttpError):
 
 def _mount_routers() -> None:
     from plaza.accounts.api import router as accounts
+    from plaza.asks.api import router as asks
     from plaza.catalog.api import router as catalog
     from plaza.checkout.api import router as checkout
+    from plaza.feed.api import router as feed
     from plaza.inventory.api import router as inventory
     from plaza.lists.api import router as lists
     from plaza.notifications.api import router as notifications
@@ -97,6 +99,8 @@ def _mount_routers() -> None:
     api.add_router("/payments", payments)
     api.add_router("/search", search)
     api.add_router("/social", social)
+    api.add_router("/feed", feed)
+    api.add_router("/asks", asks)
     api.add_router("/lists", lists)
     api.add_router("/notifications", notifications)
 

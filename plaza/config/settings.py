@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "plaza.search",
     "plaza.storefront",
     "plaza.social",
+    "plaza.feed",
+    "plaza.asks",
     "plaza.lists",
     "plaza.notifications",
     "plaza.demo",

@@ -12,6 +12,8 @@ urlpatterns = [
     path("cart/", include("plaza.checkout.urls")),
     path("orders/", include("plaza.orders.urls")),
     path("lists/", include("plaza.lists.urls")),
+    path("asks/", include("plaza.asks.urls")),
+    path("feed/", include("plaza.feed.urls")),
     path("notifications/", include("plaza.notifications.urls")),
     path("", include("plaza.social.urls")),
     path("merchant/", include("plaza.shops.urls")),

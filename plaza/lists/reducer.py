@@ -7,7 +7,8 @@ the same rules for the browser.
 
 Each rule is a no-op rather than an error when its item is gone (removed, or never added
 because the add was refused), so an offline client's queued operations always apply:
-- ``add_item`` with an id already known (live or removed) does nothing;
+- ``add_item`` with an id already known (live or removed) does nothing; the server marks
+  such an add ``known``, for clients that never saw the removed item (pages load live items only);
 - ``set_fields`` sets the named fields only: concurrent edits of different fields both stay,
   and for one field the later operation in server order wins;
 - ``move_item`` puts the item just before another one (or last) and renumbers the live items.
@@ -33,7 +34,7 @@ def apply(items: Items, kind: str, payload: dict, user_id: int | None) -> list[s
     item_id = payload["item_id"]
     item = items.get(item_id)
     if kind == "add_item":
-        if item is not None:
+        if item is not None or payload.get("known"):
             return []
         positions = [other["position"] for other in items.values() if not other["removed"]]
         items[item_id] = {

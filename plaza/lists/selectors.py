@@ -18,6 +18,7 @@ from plaza.social.models import CircleMember, Friendship
 
 OWNER = "owner"
 MAX_OPERATIONS_PAGE = 200
+MAX_ID = 2**63 - 1
 
 
 def _access(user) -> tuple[Q, Case]:
@@ -45,15 +46,20 @@ def lists_of(user) -> QuerySet:
 
 def list_for(user, list_id: int) -> ShoppingList:
     """The list with ``my_role``; NotFound when the user may not see it."""
-    shopping_list = lists_of(user).filter(pk=list_id).first()
+    shopping_list = lists_of(user).filter(pk=list_id).first() if valid_id(list_id) else None
     if shopping_list is None:
         raise NotFound("No such list.")
     return shopping_list
 
 
+def valid_id(list_id: int) -> bool:
+    """Whether the id fits the database's integers (a larger one names no list)."""
+    return 1 <= list_id <= MAX_ID
+
+
 def access_to(user, list_id: int) -> tuple[str | None, int]:
     """The user's role on the list (owner, editor, viewer) and the list's version; (None, 0) without access."""
-    if not getattr(user, "is_authenticated", False):
+    if not getattr(user, "is_authenticated", False) or not valid_id(list_id):
         return None, 0
     return lists_of(user).filter(pk=list_id).values_list("my_role", "version").first() or (None, 0)
 

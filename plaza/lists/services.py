@@ -53,7 +53,7 @@ def _title(value) -> str:
 
 def _locked_list(user, list_id: int) -> tuple[ShoppingList, str]:
     """The list, row-locked, with the user's role; NotFound without access."""
-    shopping_list = ShoppingList.objects.select_for_update().filter(pk=list_id).first()
+    shopping_list = ShoppingList.objects.select_for_update().filter(pk=list_id).first() if selectors.valid_id(list_id) else None
     role = selectors.role_in(user, list_id) if shopping_list else None
     if role is None:
         raise NotFound("No such list.")
@@ -248,7 +248,7 @@ def _normalised_add(shopping_list: ShoppingList, payload: dict, items: reducer.I
             raise _invalid("payload.item_id", "This id is taken: make a new one.")
         if sum(1 for item in items.values() if not item["removed"]) >= MAX_LIVE_ITEMS:
             raise _invalid("payload.item_id", f"A list holds at most {MAX_LIVE_ITEMS} items.")
-    return {
+    normalised = {
         "item_id": item_id,
         "text": text or product.title[:MAX_ITEM_TEXT],
         "product_id": product.pk if product else None,
@@ -259,6 +259,9 @@ def _normalised_add(shopping_list: ShoppingList, payload: dict, items: reducer.I
         "product_url": product_url(product) if product else None,
         "shop_name": shop.name if shop else None,
     }
+    if item_id in items:
+        normalised["known"] = True
+    return normalised
 
 
 def _known_item(value, items: reducer.Items, field: str = "payload.item_id") -> str:

@@ -218,6 +218,7 @@ PLAZA_PAYMENT_HOLD_MINUTES = int(os.environ.get("PLAZA_PAYMENT_HOLD_MINUTES", "1
 PLAZA_PERIODIC_TASKS = {
     "plaza.checkout.tasks.expire_unpaid_orders": 60,
     "plaza.core.tasks.deliver_pending_outbox": 60,
+    "plaza.asks.tasks.close_due_asks": 60,
     # One e-mail per person for what they chose to hear of by e-mail since the last run.
     "plaza.notifications.tasks.send_notification_emails": 300,
 }

@@ -33,7 +33,7 @@ def test_the_page_lists_mine_unread_highlighted_and_the_bell_counts_them(client,
     assert "Ana wants to be your friend" in html and "Ben accepted your friend request" in html
     assert "Not for me" not in html
     assert html.count('class="notification unread"') == 1
-    assert 'id="notification-bell"' in html and "<span data-unread-number>1</span>" in html
+    assert 'id="notification-bell"' in html and '<span class="badge" data-unread-number>1</span>' in html
     assert "notifications/live.js" in html
     assert "Mark all as read" in html
 

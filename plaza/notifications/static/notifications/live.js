@@ -56,6 +56,8 @@
     list.hidden = false;
     var empty = document.getElementById("notifications-empty");
     if (empty) empty.remove();
+    var markAll = document.getElementById("mark-all-read");
+    if (markAll) markAll.hidden = false;
   }
 
   function onNotification(bell, notification) {

@@ -9,6 +9,8 @@ so a revocation that lands between the check and joining the list's group is not
 Clients send their operations over HTTP (``POST /api/v1/lists/{id}/operations``).
 """
 
+import json
+
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
@@ -34,7 +36,10 @@ def _send(group: str, message: dict) -> None:
 
 
 def push_operation(list_id: int, operation: dict) -> None:
-    _send(list_group(list_id), {"type": "list.operation", "operation": operation})
+    # Encoded once here rather than by each of the group's sockets (and a string is what
+    # the in-memory layer copies cheapest for each of them).
+    frame = json.dumps({"type": "operation", "operation": operation}, separators=(",", ":"))
+    _send(list_group(list_id), {"type": "list.operation", "frame": frame})
 
 
 def push_revoked(user_ids, list_ids) -> None:
@@ -84,7 +89,7 @@ class ListConsumer(AsyncJsonWebsocketConsumer):
         """Operations come over HTTP; the socket only listens."""
 
     async def list_operation(self, message):
-        await self.send_json({"type": "operation", "operation": message["operation"]})
+        await self.send(text_data=message["frame"])
 
     async def lists_revoked(self, message):
         if self.list_id not in message["list_ids"]:

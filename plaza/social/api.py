@@ -20,6 +20,7 @@ Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 BodyId = Annotated[int, Field(ge=1, le=MAX_ID)]
 NO_NUL = r"^[^\x00]*$"
 FAILURES = {401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+LIST_FAILURES = {401: ErrorOut, 422: ErrorOut}
 
 
 class PersonOut(Schema):
@@ -116,7 +117,7 @@ def _circle_detail(circle) -> dict:
 # --- friends -----------------------------------------------------------------------------
 
 
-@router.get("/friends", response=list[PersonOut])
+@router.get("/friends", response={200: list[PersonOut], **LIST_FAILURES})
 @paginate(BoundedPagination)
 def list_friends(request: HttpRequest):
     return selectors.friends_of(request.user)
@@ -128,7 +129,7 @@ def unfriend(request: HttpRequest, user_id: Id):
     return 204, None
 
 
-@router.get("/friend-requests", response=list[FriendRequestOut])
+@router.get("/friend-requests", response={200: list[FriendRequestOut], **LIST_FAILURES})
 @paginate(BoundedPagination)
 def list_friend_requests(request: HttpRequest, direction: Literal["received", "sent"] = "received"):
     if direction == "sent":
@@ -199,7 +200,7 @@ def unfollow_person(request: HttpRequest, user_id: Id):
     return 204, None
 
 
-@router.get("/blocks", response=list[PersonOut])
+@router.get("/blocks", response={200: list[PersonOut], **LIST_FAILURES})
 @paginate(BoundedPagination)
 def list_blocks(request: HttpRequest):
     return selectors.blocked_by(request.user)
@@ -227,7 +228,7 @@ class ShopOut(Schema):
     name: str
 
 
-@router.get("/followed-shops", response=list[ShopOut])
+@router.get("/followed-shops", response={200: list[ShopOut], **LIST_FAILURES})
 @paginate(BoundedPagination)
 def list_followed_shops(request: HttpRequest):
     return selectors.followed_shops(request.user)
@@ -248,7 +249,7 @@ def unfollow_shop(request: HttpRequest, shop_id: Id):
 # --- circles -------------------------------------------------------------------------------
 
 
-@router.get("/circles", response=list[CircleOut])
+@router.get("/circles", response={200: list[CircleOut], 401: ErrorOut})
 def list_circles(request: HttpRequest):
     return selectors.circles_of(request.user)
 
@@ -290,13 +291,13 @@ def remove_circle_member(request: HttpRequest, circle_id: Id, user_id: Id):
 # --- invite link ---------------------------------------------------------------------------
 
 
-@router.get("/invite", response=InviteOut)
+@router.get("/invite", response={200: InviteOut, 401: ErrorOut})
 def my_invite(request: HttpRequest):
     """Your invite link: whoever opens it and accepts becomes your friend."""
     return _invite_out(request, services.invite_for(request.user))
 
 
-@router.post("/invite/reset", response=InviteOut)
+@router.post("/invite/reset", response={200: InviteOut, 401: ErrorOut})
 def reset_invite(request: HttpRequest):
     """A new link; the old one stops working."""
     return _invite_out(request, services.reset_invite(user=request.user))
@@ -311,7 +312,7 @@ def accept_invite(request: HttpRequest, token: Annotated[str, Path(max_length=64
 # --- privacy -----------------------------------------------------------------------------
 
 
-@router.get("/privacy", response=PrivacyOut)
+@router.get("/privacy", response={200: PrivacyOut, 401: ErrorOut})
 def privacy(request: HttpRequest):
     return selectors.privacy_of(request.user)
 

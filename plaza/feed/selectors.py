@@ -1,0 +1,183 @@
+"""Reads: shares a person may see, and their home feed.
+
+The home feed merges two streams, newest first: the shares written into the person's
+``FeedEntry`` rows (their friends' and the people they follow), and ``ShopNews`` of the
+shops they follow. Both are read by index, a page at a time, from a keyset cursor
+(time, stream, id) so a page never repeats or skips an item while new ones arrive.
+Who may see a share is checked again on the page read: entries of a share whose
+audience no longer includes the reader (they left the circle, were unfriended or
+blocked) are skipped.
+"""
+
+import base64
+import binascii
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from plaza.accounts.models import User
+from plaza.catalog.models import ProductImage, ProductStatus
+from plaza.feed.models import Comment, FeedEntry, Reaction, Share, ShopNews
+from plaza.core.errors import InvalidInput, NotFound
+from plaza.social import selectors as social
+from plaza.social.audiences import can_see, visible_to
+
+DEFAULT_PAGE = 20
+MAX_PAGE = 50
+# How many times a page read looks further when the entries it found were all hidden.
+REFILL_ROUNDS = 3
+
+SHARE_STREAM = 1
+NEWS_STREAM = 0
+
+
+def visible_shares(viewer) -> QuerySet:
+    return visible_to(Share.objects.all(), viewer)
+
+
+def can_see_share(viewer, share: Share) -> bool:
+    return can_see(viewer, share)
+
+
+def _with_display_data(shares: QuerySet, viewer) -> QuerySet:
+    images = Prefetch("product__images", queryset=ProductImage.objects.order_by("position", "id"), to_attr="ordered_images")
+    mine = Reaction.objects.filter(user=viewer) if viewer.is_authenticated else Reaction.objects.none()
+    return (
+        shares.select_related("author", "product", "product__shop", "shop", "order")
+        .prefetch_related(images, Prefetch("reactions", queryset=mine, to_attr="my_reactions"))
+        .annotate(comment_count=Count("comments", distinct=True), reaction_count=Count("reactions", distinct=True))
+    )
+
+
+def share_for(viewer, share_id: int) -> Share:
+    found = _with_display_data(visible_shares(viewer).filter(pk=share_id), viewer).first()
+    if found is None:
+        raise NotFound("No such share.")
+    return found
+
+
+def comments_of(viewer, share: Share) -> QuerySet:
+    """A share's comments, less those of people the viewer is hidden from."""
+    comments = Comment.objects.filter(share=share).select_related("author")
+    if viewer.is_authenticated:
+        comments = comments.exclude(author__in=User.objects.filter(social.hidden_from(viewer)))
+    return comments
+
+
+def shares_by(viewer, author) -> QuerySet:
+    return _with_display_data(visible_shares(viewer).filter(author=author), viewer)
+
+
+# --- the home feed ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, order=True)
+class Cursor:
+    """A position in the merged feed: items strictly older than this come next."""
+
+    at: datetime
+    stream: int
+    id: int
+
+    def encode(self) -> str:
+        raw = f"{self.at.isoformat()}|{self.stream}|{self.id}"
+        return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+    @classmethod
+    def decode(cls, value: str) -> "Cursor":
+        try:
+            raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode()
+            at, stream, item_id = raw.split("|")
+            parsed = datetime.fromisoformat(at)
+            if timezone.is_naive(parsed) or int(stream) not in (NEWS_STREAM, SHARE_STREAM):
+                raise ValueError
+            return cls(parsed, int(stream), int(item_id))
+        except (ValueError, UnicodeDecodeError, binascii.Error):
+            raise InvalidInput("This page link is not valid.", fields={"before": ["Not a cursor from this feed."]}) from None
+
+    def older(self, stream: int) -> Q:
+        """Rows of ``stream`` that come after this cursor, newest first."""
+        if stream == self.stream:
+            return Q(created_at__lt=self.at) | Q(created_at=self.at, id__lt=self.id)
+        if stream < self.stream:
+            return Q(created_at__lte=self.at)
+        return Q(created_at__lt=self.at)
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    cursor: Cursor
+    share: Share | None = None
+    news: ShopNews | None = None
+
+
+@dataclass(frozen=True)
+class FeedPage:
+    items: list[FeedItem]
+    next_cursor: str | None
+
+
+def _share_entries(viewer, before: Cursor | None, want: int) -> tuple[list[FeedEntry], Cursor | None]:
+    """Up to ``want`` entries the viewer may still see, newest first, and the scan's
+    frontier: where reading stopped with older entries left unread (None: none left)."""
+    found: list[FeedEntry] = []
+    position = before
+    for _ in range(REFILL_ROUNDS):
+        entries = FeedEntry.objects.filter(recipient=viewer).order_by("-created_at", "-id")
+        if position is not None:
+            entries = entries.filter(position.older(SHARE_STREAM))
+        batch = list(entries[: want * 2])
+        visible = set(visible_shares(viewer).filter(pk__in=[entry.share_id for entry in batch]).values_list("pk", flat=True))
+        found.extend(entry for entry in batch if entry.share_id in visible)
+        if len(batch) < want * 2:
+            return found, None
+        last = batch[-1]
+        position = Cursor(last.created_at, SHARE_STREAM, last.pk)
+        if len(found) >= want:
+            break
+    return found, position
+
+
+def _news(viewer, before: Cursor | None, limit: int) -> list[ShopNews]:
+    news = ShopNews.objects.filter(
+        shop__in=social.followed_shops(viewer).values("pk"), product__status=ProductStatus.PUBLISHED, shop__is_active=True
+    ).order_by("-created_at", "-id")
+    if before is not None:
+        news = news.filter(before.older(NEWS_STREAM))
+    return list(news[:limit])
+
+
+def home_feed(viewer, *, before: str | None = None, limit: int = DEFAULT_PAGE) -> FeedPage:
+    limit = max(1, min(limit, MAX_PAGE))
+    cursor = Cursor.decode(before) if before else None
+    entries, frontier = _share_entries(viewer, cursor, limit + 1)
+    candidates = [(Cursor(entry.created_at, SHARE_STREAM, entry.pk), entry) for entry in entries] + [
+        (Cursor(item.created_at, NEWS_STREAM, item.pk), item) for item in _news(viewer, cursor, limit + 1)
+    ]
+    # Past the frontier, shares are still unread: nothing older than it may be shown yet.
+    merged = sorted((pair for pair in candidates if frontier is None or pair[0] >= frontier), key=lambda pair: pair[0], reverse=True)
+    page = merged[:limit]
+    has_more = len(merged) > limit or frontier is not None
+    next_position = page[-1][0] if page else frontier
+    return FeedPage(_hydrate(viewer, page), next_position.encode() if has_more and next_position else None)
+
+
+def _hydrate(viewer, page: list[tuple[Cursor, FeedEntry | ShopNews]]) -> list[FeedItem]:
+    share_ids = [row.share_id for _, row in page if isinstance(row, FeedEntry)]
+    news_ids = [row.pk for _, row in page if isinstance(row, ShopNews)]
+    shares = {share.pk: share for share in _with_display_data(Share.objects.filter(pk__in=share_ids), viewer)}
+    images = Prefetch("product__images", queryset=ProductImage.objects.order_by("position", "id"), to_attr="ordered_images")
+    news = {
+        row.pk: row
+        for row in ShopNews.objects.filter(pk__in=news_ids).select_related("product", "product__shop").prefetch_related(images)
+    }
+    items = []
+    for position, row in page:
+        if isinstance(row, FeedEntry):
+            if row.share_id in shares:
+                items.append(FeedItem(position, share=shares[row.share_id]))
+        elif row.pk in news:
+            items.append(FeedItem(position, news=news[row.pk]))
+    return items

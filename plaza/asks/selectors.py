@@ -118,8 +118,12 @@ class Results:
     answer_count: int
 
     @property
+    def winning_results(self) -> list[OptionResult]:
+        return [result for result in self.options if result.winning]
+
+    @property
     def winners(self) -> list[PollOption]:
-        return [result.option for result in self.options if result.winning]
+        return [result.option for result in self.winning_results]
 
 
 def results(ask: Ask) -> Results:

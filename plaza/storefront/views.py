@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 from plaza.catalog.models import Product
 from plaza.shops import selectors as hours
 from plaza.shops.models import Shop
+from plaza.social import proof
 from plaza.social import selectors as social
 from plaza.storefront import selectors
 from plaza.storefront.position import shopper_position
@@ -71,6 +72,7 @@ def shop_detail(request, slug: str):
             "category": category,
             "page": page,
             "following": social.follows_shop(request.user, shop),
+            "friends_proof": proof.friends_on_shop(request.user, shop),
         },
     )
 
@@ -100,6 +102,9 @@ def product_detail(request, slug: str, handle: str):
             "stock_lines": [presenters.stock_line(row, variant.pk if variant else None) for row in stock],
             "page_data": presenters.product_page_data(product, stock, poll_url=poll_url),
             "json_ld": presenters.product_json_ld(request, product, stock),
+            "friends_proof": proof.friends_on_product(request.user, product),
+            "buyers_nearby": proof.buyers_nearby_this_week(product, position),
+            "nearby_km": proof.NEARBY_KM,
         },
     )
 

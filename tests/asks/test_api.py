@@ -413,3 +413,16 @@ def test_an_option_without_a_variant_or_a_poll_less_ask_has_nothing_to_add(circl
     assert ana.post(f"/api/v1/asks/{free.pk}/add-winner-to-cart").status_code == 409
     assert ana.post(f"/api/v1/asks/{plain.pk}/add-winner-to-cart").json()["error"]["message"] == "This ask has no poll."
     assert not CartLine.objects.exists()
+
+
+def test_the_periodic_task_closes_due_asks_every_minute(circle, settings):
+    from plaza.asks.tasks import close_due_asks
+
+    due = ask_colour(circle)
+    later = ask_colour(circle)
+    Ask.objects.filter(pk=due.pk).update(deadline=timezone.now() - timedelta(seconds=1))
+
+    assert settings.PLAZA_PERIODIC_TASKS["plaza.asks.tasks.close_due_asks"] == 60
+    assert close_due_asks.enqueue().return_value == 1
+    assert Ask.objects.get(pk=due.pk).closed_at is not None and Ask.objects.get(pk=later.pk).closed_at is None
+    assert event_payloads("ask.closed")[0]["closed_by_id"] is None, "closed by its deadline"

@@ -18,7 +18,7 @@ REPO = Path(__file__).resolve().parent.parent
 BENCH_DIR = Path(os.environ.get("PLAZA_BENCH_DIR", "/tmp/plaza-bench"))
 POSTGRES_URL = os.environ.get("PLAZA_BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/plaza_bench")
 # Each benchmark has its own database: the checkout race must not land in the browsing town.
-DATABASE_SUFFIX = {"checkout": "", "browse": "_browse"}
+DATABASE_SUFFIX = {"checkout": "", "browse": "_browse", "feed": "_feed"}
 BACKENDS = ("sqlite", "postgres")
 RESULT_PREFIX = "BENCH-RESULT "
 

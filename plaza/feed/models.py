@@ -95,4 +95,8 @@ class ShopNews(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["product"], name="shop_news_once_per_product")]
-        indexes = [models.Index(fields=["shop", "-created_at", "-id"], name="shop_news_recent_idx")]
+        indexes = [
+            models.Index(fields=["shop", "-created_at", "-id"], name="shop_news_recent_idx"),
+            # For following many shops: walk all news newest first and keep the followed ones.
+            models.Index(fields=["-created_at", "-id"], name="shop_news_all_recent_idx"),
+        ]

@@ -98,9 +98,13 @@ class Cursor:
             raise InvalidInput("This page link is not valid.", fields={"before": ["Not a cursor from this feed."]}) from None
 
     def older(self, stream: int) -> Q:
-        """Rows of ``stream`` that come after this cursor, newest first."""
+        """Rows of ``stream`` that come after this cursor, newest first.
+
+        Written as a range on ``created_at`` (which the index serves) less the rows at the
+        cursor's own instant that come before it, rather than as an OR the index cannot use.
+        """
         if stream == self.stream:
-            return Q(created_at__lt=self.at) | Q(created_at=self.at, id__lt=self.id)
+            return Q(created_at__lte=self.at) & ~Q(created_at=self.at, id__gte=self.id)
         if stream < self.stream:
             return Q(created_at__lte=self.at)
         return Q(created_at__lt=self.at)

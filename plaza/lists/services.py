@@ -224,7 +224,7 @@ def _id_number(value, field: str) -> int:
     return value
 
 
-def _normalised_add(shopping_list: ShoppingList, payload: dict, items: reducer.Items) -> dict:
+def _normalised_add(payload: dict, items: reducer.Items) -> dict:
     _only(payload, {"item_id", "text", "product_id", "shop_id", "quantity", "note"})
     item_id = _item_id(payload.get("item_id"))
     text = _text(payload.get("text"), "payload.text", max_length=MAX_ITEM_TEXT, required=False)
@@ -287,10 +287,10 @@ def _normalised_fields(fields) -> dict:
     return clean
 
 
-def _normalised(shopping_list: ShoppingList, kind: str, payload, items: reducer.Items) -> dict:
+def _normalised(kind: str, payload, items: reducer.Items) -> dict:
     """The payload as it will be stored and replayed, or InvalidInput (nothing is written)."""
     if kind == OperationKind.ADD_ITEM:
-        return _normalised_add(shopping_list, payload, items)
+        return _normalised_add(payload, items)
     if kind == OperationKind.SET_FIELDS:
         _only(payload, {"item_id", "fields"})
         return {"item_id": _known_item(payload.get("item_id"), items), "fields": _normalised_fields(payload.get("fields"))}
@@ -347,7 +347,7 @@ def apply_operation(*, user, list_id: int, client_id, client_op_id, kind, payloa
     if applied is not None:
         return applied
     items = _items_concerned(shopping_list, kind, payload)
-    payload = _normalised(shopping_list, kind, payload, items)
+    payload = _normalised(kind, payload, items)
     known = set(items)
     changed = reducer.apply(items, kind, payload, user.pk)
     _save_items(shopping_list, items, changed, created=set(changed) - known)
@@ -364,3 +364,26 @@ def apply_operation(*, user, list_id: int, client_id, client_op_id, kind, payloa
     )
     record_event("list.changed", {"list_id": shopping_list.pk, "version": version})
     return operation
+
+
+SYSTEM_CLIENT = "plaza"
+
+
+def release_assignments(*, list_ids, user_ids, event_id: int) -> int:
+    """Unassign items held by people who lost access to these lists, as operations of the
+    owner (so every client replays them). Keyed by the event: a redelivery applies nothing twice."""
+    released = 0
+    for shopping_list in ShoppingList.objects.filter(pk__in=list_ids).select_related("owner"):
+        gone = set(user_ids) - set(selectors.people_with_access(shopping_list))
+        held = ListItem.objects.filter(shopping_list=shopping_list, removed=False, assignee_id__in=gone)
+        for item_id in held.values_list("pk", flat=True):
+            apply_operation(
+                user=shopping_list.owner,
+                list_id=shopping_list.pk,
+                client_id=SYSTEM_CLIENT,
+                client_op_id=f"access-{event_id}-{item_id}",
+                kind=OperationKind.UNASSIGN,
+                payload={"item_id": str(item_id)},
+            )
+            released += 1
+    return released

@@ -13,28 +13,37 @@ def push_live_operation(event) -> None:
         push_operation(operation.shopping_list_id, operation_data(operation))
 
 
+def _access_lost(event, user_ids, list_ids) -> None:
+    """Close the sockets that may no longer see these lists, and free the items those people had claimed."""
+    push_revoked(user_ids, list_ids)
+    services.release_assignments(list_ids=list_ids, user_ids=user_ids, event_id=event.pk)
+
+
 @subscriber("list.access_changed")
+def recheck_list_access(event) -> None:
+    _access_lost(event, event.payload["user_ids"], [event.payload["list_id"]])
+
+
 @subscriber("list.deleted")
-def recheck_list_sockets(event) -> None:
+def close_deleted_list_sockets(event) -> None:
     push_revoked(event.payload["user_ids"], [event.payload["list_id"]])
 
 
 @subscriber("friend.removed")
 def unshare_between_former_friends(event) -> None:
-    _parted(event.payload["user_id"], event.payload["friend_id"])
+    _parted(event, event.payload["user_id"], event.payload["friend_id"])
 
 
 @subscriber("person.blocked")
 def unshare_between_blocked(event) -> None:
-    _parted(event.payload["blocker_id"], event.payload["blocked_id"])
+    _parted(event, event.payload["blocker_id"], event.payload["blocked_id"])
 
 
-def _parted(one_id: int, other_id: int) -> None:
-    list_ids = services.forget_people(one_id, other_id)
-    push_revoked([one_id, other_id], list_ids)
+def _parted(event, one_id: int, other_id: int) -> None:
+    _access_lost(event, [one_id, other_id], services.forget_people(one_id, other_id))
 
 
 @subscriber("circle.members_removed")
 def recheck_circle_leavers(event) -> None:
     # The circle may be deleted already (its lists then lost it): check every list of its owner.
-    push_revoked(event.payload["member_ids"], selectors.lists_owned_by([event.payload["owner_id"]]))
+    _access_lost(event, event.payload["member_ids"], selectors.lists_owned_by([event.payload["owner_id"]]))

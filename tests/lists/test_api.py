@@ -298,3 +298,28 @@ def test_move_puts_an_item_before_another_or_last(household, token_client_for):
 def test_the_api_needs_a_signed_in_caller(household, api_client):
     assert api_client.get("/api/v1/lists/").status_code == 401
     assert api_client.get(f"/api/v1/lists/{household.shopping_list.pk}").status_code == 401
+
+
+def test_items_claimed_by_someone_who_loses_access_are_released_by_an_operation(household, token_client_for):
+    from plaza.core.models import OutboxEvent
+    from plaza.core.outbox import deliver
+    from plaza.lists import services
+
+    item_id = add_item(household.owner, household.shopping_list, "Cake")
+    post_op(token_client_for(household.editor), household.shopping_list, "assign", {"item_id": item_id})
+    kept = add_item(household.owner, household.shopping_list, "Candles")
+    post_op(token_client_for(household.viewer), household.shopping_list, "assign", {"item_id": kept})  # refused: 403
+
+    social.unfriend(user=household.editor, friend_id=household.owner.pk)
+    # This test's transaction never commits: deliver the event as the outbox would after commit.
+    event = OutboxEvent.objects.get(topic="friend.removed")
+    assert deliver(event.pk)
+
+    item = token_client_for(household.owner).get(f"/api/v1/lists/{household.shopping_list.pk}").json()["items"][0]
+    assert item["assignee"] is None
+    release = ListOperation.objects.get(client_id=services.SYSTEM_CLIENT)
+    assert (release.kind, release.user_id, release.payload) == ("unassign", household.owner.pk, {"item_id": item_id})
+    # Delivered again (at-least-once), the event changes nothing more.
+    OutboxEvent.objects.filter(pk=event.pk).update(delivered_at=None)
+    assert deliver(event.pk)
+    assert ListOperation.objects.filter(client_id=services.SYSTEM_CLIENT).count() == 1

@@ -82,8 +82,27 @@ def share(
     chosen.apply_to(created)
     created.save()
     chosen.save_people(created)
-    record_event("share.created", {"share_id": created.pk, "author_id": author.pk, "kind": kind})
+    record_event(
+        "share.created",
+        {
+            "share_id": created.pk,
+            "author_id": author.pk,
+            "kind": kind,
+            "audience": chosen.kind,
+            "people_ids": chosen.people_ids,
+            "subject": _subject_phrase(created),
+        },
+    )
     return created
+
+
+def _subject_phrase(created: Share) -> str:
+    """How the share is named in others' notifications: "the Linen apron", "their purchase from …"."""
+    if created.kind == ShareKind.PRODUCT:
+        return f"the {created.product.title}"
+    if created.kind == ShareKind.SHOP:
+        return created.shop.name
+    return f"their purchase from {created.order.shop.name}"
 
 
 def _own_share(author, share_id: int) -> Share:

@@ -16,11 +16,16 @@ MAX_DEDUPE_KEY_LENGTH = 100
 
 class NotificationKind(models.TextChoices):
     """What happened. A new kind needs a default channel in DEFAULT_CHANNELS and a
-    subscriber that calls ``services.notify`` (later: ask_answer, ask_closed, list_shared,
-    share_received, comment)."""
+    subscriber that calls ``services.notify``."""
 
     FRIEND_REQUEST = "friend_request", "Friend requests"
     FRIEND_ACCEPTED = "friend_accepted", "Accepted friend requests"
+    ASK_RECEIVED = "ask_received", "Friends asking you"
+    ASK_ANSWER = "ask_answer", "Answers to your asks"
+    ASK_VOTE = "ask_vote", "Votes on your asks"
+    ASK_CLOSED = "ask_closed", "Results of asks"
+    SHARE_RECEIVED = "share_received", "Things shared with you"
+    SHARE_COMMENT = "share_comment", "Comments on your shares"
 
 
 class Channel(models.TextChoices):
@@ -35,6 +40,12 @@ class Channel(models.TextChoices):
 DEFAULT_CHANNELS: dict[str, str] = {
     NotificationKind.FRIEND_REQUEST: Channel.IN_APP,
     NotificationKind.FRIEND_ACCEPTED: Channel.IN_APP,
+    NotificationKind.ASK_RECEIVED: Channel.IN_APP,
+    NotificationKind.ASK_ANSWER: Channel.IN_APP,
+    NotificationKind.ASK_VOTE: Channel.IN_APP,
+    NotificationKind.ASK_CLOSED: Channel.IN_APP,
+    NotificationKind.SHARE_RECEIVED: Channel.IN_APP,
+    NotificationKind.SHARE_COMMENT: Channel.IN_APP,
 }
 
 

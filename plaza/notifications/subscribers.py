@@ -57,6 +57,121 @@ def friend_accepted(event) -> None:
         )
 
 
+def _quoted(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split())
+    return f"“{text if len(text) <= limit else text[: limit - 1] + '…'}”"
+
+
+def _tell(recipient_id: int, kind: str, event, *, actor_id: int | None, text: str, url: str) -> None:
+    services.notify(recipient_id, kind, actor_id=actor_id, text=text, url=url, dedupe_key=_event_key(event))
+
+
+@subscriber("ask.created")
+def asked(event) -> None:
+    asker_id = event.payload["asker_id"]
+    name = _public_name(asker_id)
+    if name is None:
+        return
+    for recipient_id in event.payload["recipient_ids"]:
+        _tell(
+            recipient_id,
+            NotificationKind.ASK_RECEIVED,
+            event,
+            actor_id=asker_id,
+            text=f"{name} asks: {_quoted(event.payload['question'])}",
+            url=f"/asks/{event.payload['ask_id']}/",
+        )
+
+
+@subscriber("ask.answered")
+def ask_answered(event) -> None:
+    author_id = event.payload["author_id"]
+    name = _public_name(author_id)
+    if name is not None:
+        _tell(
+            event.payload["asker_id"],
+            NotificationKind.ASK_ANSWER,
+            event,
+            actor_id=author_id,
+            text=f"{name} answered {_quoted(event.payload['question'])}",
+            url=f"/asks/{event.payload['ask_id']}/#answer-{event.payload['answer_id']}",
+        )
+
+
+@subscriber("ask.voted")
+def ask_voted(event) -> None:
+    """A first vote is news to the asker; a changed mind is not."""
+    if event.payload.get("previous_option_id") is not None:
+        return
+    voter_id = event.payload["voter_id"]
+    name = _public_name(voter_id)
+    if name is not None:
+        _tell(
+            event.payload["asker_id"],
+            NotificationKind.ASK_VOTE,
+            event,
+            actor_id=voter_id,
+            text=f"{name} voted on your ask",
+            url=f"/asks/{event.payload['ask_id']}/",
+        )
+
+
+@subscriber("ask.closed")
+def ask_closed(event) -> None:
+    """Those who took part learn the outcome; the asker gets the summary when the deadline
+    closed the ask (closing it early, they have just seen it)."""
+    question = _quoted(event.payload["question"])
+    url = f"/asks/{event.payload['ask_id']}/"
+    outcome = _outcome(event.payload.get("summary") or {})
+    if event.payload.get("closed_by_id") is None:
+        _tell(event.payload["asker_id"], NotificationKind.ASK_CLOSED, event, actor_id=None, text=f"Your ask {question} is closed: {outcome}", url=url)
+    for participant_id in event.payload.get("participant_ids", []):
+        _tell(participant_id, NotificationKind.ASK_CLOSED, event, actor_id=event.payload["asker_id"], text=f"An ask you took part in is closed: {question}: {outcome}", url=url)
+
+
+def _outcome(summary: dict) -> str:
+    answers = summary.get("answer_count", 0)
+    answered = f"{answers} answer{'s' if answers != 1 else ''}"
+    winners = summary.get("winner_labels") or []
+    if not winners:
+        return answered
+    votes = summary.get("votes", {}).get(str(summary["winner_option_ids"][0]), 0)
+    return f"{' and '.join(winners)} won with {votes} of {summary.get('total_votes', 0)} votes, {answered}"
+
+
+@subscriber("share.created")
+def shared_with_me(event) -> None:
+    """Only a share to chosen people is news to each of them; the rest simply shows in feeds."""
+    author_id = event.payload["author_id"]
+    name = _public_name(author_id)
+    if name is None:
+        return
+    for recipient_id in event.payload.get("people_ids", []):
+        _tell(
+            recipient_id,
+            NotificationKind.SHARE_RECEIVED,
+            event,
+            actor_id=author_id,
+            text=f"{name} shared {event.payload['subject']} with you",
+            url=f"/feed/shares/{event.payload['share_id']}/",
+        )
+
+
+@subscriber("share.commented")
+def share_commented(event) -> None:
+    author_id = event.payload["author_id"]
+    name = _public_name(author_id)
+    if name is not None:
+        _tell(
+            event.payload["share_author_id"],
+            NotificationKind.SHARE_COMMENT,
+            event,
+            actor_id=author_id,
+            text=f"{name} commented on what you shared",
+            url=f"/feed/shares/{event.payload['share_id']}/#comments",
+        )
+
+
 @subscriber("notification.created")
 def push_live(event) -> None:
     push_notification(event.payload["notification_id"])

@@ -5,7 +5,7 @@ import json
 import pytest
 from django.test import Client
 
-from plaza.notifications.models import Notification, NotificationPreference
+from plaza.notifications.models import Notification, NotificationKind, NotificationPreference
 from tests.factories import UserFactory
 from tests.notifications.helpers import notify
 
@@ -111,11 +111,12 @@ def test_bad_list_parameters_are_a_422(as_me, query):
 def test_preferences_list_every_kind_and_one_is_changed(me, as_me):
     defaults = as_me.get(f"{BASE}/preferences")
     assert defaults.status_code == 200
-    assert {(item["kind"], item["channel"]) for item in defaults.json()} == {("friend_request", "in_app"), ("friend_accepted", "in_app")}
+    assert {(item["kind"], item["channel"]) for item in defaults.json()} == {(kind, "in_app") for kind in NotificationKind.values}
 
     answer = put(as_me, f"{BASE}/preferences/friend_accepted", {"channel": "email"})
     assert answer.status_code == 200
-    assert {item["kind"]: item["channel"] for item in answer.json()} == {"friend_request": "in_app", "friend_accepted": "email"}
+    chosen = {item["kind"]: item["channel"] for item in answer.json()}
+    assert chosen["friend_accepted"] == "email" and chosen["friend_request"] == "in_app"
     assert NotificationPreference.objects.get(user=me).channel == "email"
 
 

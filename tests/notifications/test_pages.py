@@ -113,12 +113,11 @@ def test_guests_are_sent_to_log_in(client):
 
 
 def test_the_preferences_form_saves_every_kind(client, me):
-    answer = client.post("/notifications/preferences/", {"friend_request": "email", "friend_accepted": "off"})
+    choices = {kind: Channel.IN_APP for kind in NotificationKind.values}
+    choices.update({NotificationKind.FRIEND_REQUEST: Channel.EMAIL, NotificationKind.FRIEND_ACCEPTED: Channel.OFF})
+    answer = client.post("/notifications/preferences/", choices)
     assert answer.status_code == 302
-    assert dict(NotificationPreference.objects.filter(user=me).values_list("kind", "channel")) == {
-        NotificationKind.FRIEND_REQUEST: Channel.EMAIL,
-        NotificationKind.FRIEND_ACCEPTED: Channel.OFF,
-    }
+    assert dict(NotificationPreference.objects.filter(user=me).values_list("kind", "channel")) == choices
     html = client.get("/notifications/").content.decode()
     assert 'name="friend_request" value="email" id="id_friend_request_1" required checked' in html
     assert 'name="friend_accepted" value="off" id="id_friend_accepted_2" required checked' in html

@@ -1,0 +1,94 @@
+"""Asks and shares, made through their real services, tell the right people."""
+
+from datetime import timedelta
+
+import pytest
+
+from plaza.asks import services as asks
+from plaza.asks.models import PollKind
+from plaza.feed import services as feed
+from plaza.notifications.models import Notification, NotificationKind
+from plaza.social import services as social
+from tests.factories import ProductFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def circle(delivered):
+    """Ana's circle holds Ben and Cleo; Dan is Ana's friend outside it."""
+    ana, ben, cleo, dan = (UserFactory(display_name=name) for name in ("Ana", "Ben", "Cleo", "Dan"))
+    with delivered():
+        for friend in (ben, cleo, dan):
+            request = social.send_friend_request(sender=ana, to_user_id=friend.pk)
+            social.accept_friend_request(user=friend, request_id=request.pk)
+        family = social.create_circle(owner=ana, name="Family", member_ids=[ben.pk, cleo.pk])
+    Notification.objects.all().delete()
+    return ana, ben, cleo, dan, family
+
+
+def kinds_for(person) -> list[str]:
+    return list(Notification.objects.filter(recipient=person).order_by("id").values_list("kind", flat=True))
+
+
+def test_an_ask_tells_its_audience_then_the_asker_hears_answers_votes_and_the_result(circle, delivered):
+    ana, ben, cleo, dan, family = circle
+    draft = asks.AskDraft(
+        question="Which colour for the kitchen?",
+        product_id=ProductFactory().pk,
+        poll_kind=PollKind.YES_NO,
+        audience="circle",
+        circle_id=family.pk,
+    )
+    with delivered():
+        ask = asks.create_ask(asker=ana, draft=draft)
+
+    assert kinds_for(ben) == [NotificationKind.ASK_RECEIVED] and kinds_for(cleo) == [NotificationKind.ASK_RECEIVED]
+    assert kinds_for(dan) == [] and kinds_for(ana) == []
+    told = Notification.objects.get(recipient=ben)
+    assert told.text == "Ana asks: “Which colour for the kitchen?”" and told.url == f"/asks/{ask.pk}/"
+
+    yes = ask.options.get(label="Yes")
+    with delivered():
+        asks.vote(voter=ben, ask_id=ask.pk, option_id=yes.pk)
+        asks.answer(author=cleo, ask_id=ask.pk, text="The green one")
+    assert kinds_for(ana) == [NotificationKind.ASK_VOTE, NotificationKind.ASK_ANSWER]
+    assert Notification.objects.get(recipient=ana, kind=NotificationKind.ASK_ANSWER).text == "Cleo answered “Which colour for the kitchen?”"
+
+    with delivered():
+        asks.vote(voter=ben, ask_id=ask.pk, option_id=ask.options.get(label="No").pk)
+        asks.vote(voter=ben, ask_id=ask.pk, option_id=yes.pk)
+    assert kinds_for(ana).count(NotificationKind.ASK_VOTE) == 1, "changing one's vote is not news"
+
+    with delivered():
+        asks.close_due_asks(now=ask.deadline + timedelta(seconds=1))
+    summary = Notification.objects.get(recipient=ana, kind=NotificationKind.ASK_CLOSED)
+    assert summary.text == "Your ask “Which colour for the kitchen?” is closed: Yes won with 1 of 1 votes, 1 answer"
+    assert NotificationKind.ASK_CLOSED in kinds_for(ben) and NotificationKind.ASK_CLOSED in kinds_for(cleo)
+    assert NotificationKind.ASK_CLOSED not in kinds_for(dan)
+
+
+def test_a_share_to_chosen_people_tells_them_and_a_comment_tells_the_sharer(circle, delivered):
+    ana, ben, cleo, _, _ = circle
+    product = ProductFactory(title="Linen apron")
+    with delivered():
+        shared = feed.share(author=ana, kind="product", subject_id=product.pk, audience="people", people_ids=[ben.pk])
+        feed.share(author=ana, kind="product", subject_id=ProductFactory().pk, audience="friends")
+
+    assert Notification.objects.get(recipient=ben).text == "Ana shared the Linen apron with you"
+    assert kinds_for(cleo) == [], "a share to all friends shows in feeds without a notification"
+
+    with delivered():
+        feed.comment(user=ben, share_id=shared.pk, text="Love it")
+    comment = Notification.objects.get(recipient=ana)
+    assert comment.kind == NotificationKind.SHARE_COMMENT and comment.url == f"/feed/shares/{shared.pk}/#comments"
+
+
+def test_a_long_question_is_shortened_in_the_notification(circle, delivered):
+    ana, ben, _, _, _ = circle
+    draft = asks.AskDraft(question="Is this " + "really " * 30 + "worth it?", product_id=ProductFactory().pk, audience="friends")
+    with delivered():
+        asks.create_ask(asker=ana, draft=draft)
+
+    text = Notification.objects.get(recipient=ben).text
+    assert text.endswith("…”") and len(text) < 100

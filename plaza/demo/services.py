@@ -37,6 +37,7 @@ from plaza.accounts.models import User
 from plaza.catalog.models import Category, Product, ProductImage, ProductStatus, Tag, Variant
 from plaza.core.errors import Conflict
 from plaza.demo.tiles import Tile, tile_for, write_tiles
+from plaza.demo.together import seed_friends_of
 from plaza.demo.vocabulary import (
     DISTRICTS,
     FIRST_NAMES,
@@ -190,6 +191,9 @@ class _TownBuilder:
         with self.phase("images"):
             self.report.counts["image files written"] = write_tiles(self.tiles)
             self.report.counts["image files in the pool"] = len(self.tiles)
+        with self.phase("friends, shares, an ask and a shared list"):
+            self.report.counts.update(seed_friends_of(User.objects.get(email=f"shopper@{EMAIL_DOMAIN}"), self.rng))
+            self.report.logins.append(DemoLogin("shopper's friend", f"shopper00002@{EMAIL_DOMAIN}", "/feed/"))
         return self.report
 
     # --- people ---------------------------------------------------------------------------

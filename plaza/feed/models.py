@@ -51,8 +51,9 @@ class Share(HasAudience):
 
 
 class ReactionKind(models.TextChoices):
-    LIKE = "like", "👍"
-    LOVE = "love", "❤️"
+    # Words, not emoji: a phone without an emoji font shows a box.
+    LIKE = "like", "Like"
+    LOVE = "love", "Love"
     WANT = "want", "I want it"
 
 

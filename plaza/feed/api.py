@@ -48,6 +48,17 @@ class ProductBriefOut(Schema):
         return f"/shops/{product.shop.slug}/products/{product.handle}/"
 
 
+class SharedItemOut(Schema):
+    text: str
+    quantity: int
+    checked: bool
+
+
+class SharedListOut(Schema):
+    title: str
+    items: list[SharedItemOut] = Field(alias="shown_items")
+
+
 class ShareOut(Schema):
     id: int
     kind: str
@@ -55,8 +66,9 @@ class ShareOut(Schema):
     message: str
     audience: str
     created_at: datetime
-    shop: ShopBriefOut
+    shop: ShopBriefOut | None
     product: ProductBriefOut | None
+    shopping_list: SharedListOut | None = Field(description="A shared list as it is now: its title and items.")
     purchased: list[str]
     reaction_count: int
     comment_count: int
@@ -75,12 +87,25 @@ class ShareOut(Schema):
         return mine[0].kind if mine else None
 
 
+class AnswerOut(Schema):
+    ask_id: int
+    question: str = Field(alias="ask.question")
+    ask_url: str
+    author: PersonOut
+    text: str
+
+    @staticmethod
+    def resolve_ask_url(answer) -> str:
+        return f"/asks/{answer.ask_id}/#answer-{answer.pk}"
+
+
 class FeedItemOut(Schema):
-    kind: Literal["share", "new_product"]
+    kind: Literal["share", "new_product", "ask_answer"]
     created_at: datetime
     share: ShareOut | None = None
     product: ProductBriefOut | None = None
-    shop: ShopBriefOut
+    answer: AnswerOut | None = None
+    shop: ShopBriefOut | None = None
 
 
 class FeedPageOut(Schema):
@@ -94,8 +119,8 @@ class FeedQuery(Schema):
 
 
 class ShareIn(Schema):
-    kind: Literal["product", "shop", "purchase"]
-    subject_id: BodyId = Field(description="The product's, shop's or (your own) order's id.")
+    kind: Literal["product", "shop", "purchase", "list"]
+    subject_id: BodyId = Field(description="The product's or shop's id, or the id of your own order or list.")
     message: str = Field("", max_length=MAX_MESSAGE, pattern=NO_NUL)
     audience: Literal["public", "friends", "circle", "people"] | None = Field(
         None, description="Who sees it; by default the one in your privacy settings."
@@ -122,12 +147,14 @@ class CommentOut(Schema):
 def _item_out(item: selectors.FeedItem) -> dict:
     if item.share is not None:
         return {"kind": "share", "created_at": item.share.created_at, "share": item.share, "shop": item.share.shop}
+    if item.answer is not None:
+        return {"kind": "ask_answer", "created_at": item.answer.created_at, "answer": item.answer}
     return {"kind": "new_product", "created_at": item.news.created_at, "product": item.news.product, "shop": item.news.product.shop}
 
 
 @router.get("/", response={200: FeedPageOut, 401: ErrorOut, 422: ErrorOut})
 def home_feed(request: HttpRequest, query: Query[FeedQuery]):
-    """Newest first: friends' shares and new products of the shops you follow.
+    """Newest first: friends' shares, new products of the shops you follow, answers to your asks.
 
     Poll it with no `before` to see what is new; walk back with `next_before`."""
     page = selectors.home_feed(request.user, before=query.before or None, limit=query.limit)

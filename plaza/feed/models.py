@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 
 from plaza.catalog.models import Product
+from plaza.lists.models import ShoppingList
 from plaza.orders.models import Order
 from plaza.shops.models import Shop
 from plaza.social.audiences import HasAudience
@@ -26,14 +27,19 @@ class ShareKind(models.TextChoices):
     PRODUCT = "product", "a product"
     SHOP = "shop", "a shop"
     PURCHASE = "purchase", "a purchase"
+    LIST = "list", "a list"
 
 
 class Share(HasAudience):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="shares")
     kind = models.CharField(max_length=10, choices=ShareKind.choices)
     product = models.ForeignKey(Product, null=True, blank=True, on_delete=models.CASCADE, related_name="shares")
-    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="shares")
+    # The shop of the product, purchase or shop shared; a list may span many shops.
+    shop = models.ForeignKey(Shop, null=True, blank=True, on_delete=models.CASCADE, related_name="shares")
     order = models.ForeignKey(Order, null=True, blank=True, on_delete=models.CASCADE, related_name="shares")
+    # A wishlist or shopping list, shown to the audience as it is now (read-only: sharing it
+    # in the feed gives nobody a place on the list).
+    shopping_list = models.ForeignKey(ShoppingList, null=True, blank=True, on_delete=models.CASCADE, related_name="shares")
     message = models.CharField(max_length=MAX_MESSAGE, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -44,7 +50,10 @@ class Share(HasAudience):
         indexes = [models.Index(fields=["author", "-created_at"], name="share_author_recent_idx")]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(kind="shop") | models.Q(kind="product", product__isnull=False) | models.Q(kind="purchase", order__isnull=False),
+                condition=models.Q(kind="shop", shop__isnull=False)
+                | models.Q(kind="product", product__isnull=False, shop__isnull=False)
+                | models.Q(kind="purchase", order__isnull=False, shop__isnull=False)
+                | models.Q(kind="list", shopping_list__isnull=False),
                 name="share_has_its_subject",
             )
         ]

@@ -1,8 +1,8 @@
 """Reads: shares a person may see, and their home feed.
 
-The home feed merges two streams, newest first: the shares written into the person's
-``FeedEntry`` rows (their friends' and the people they follow), and ``ShopNews`` of the
-shops they follow. Both are read by index, a page at a time, from a keyset cursor
+The home feed merges three streams, newest first: the shares written into the person's
+``FeedEntry`` rows (their friends' and the people they follow), ``ShopNews`` of the
+shops they follow, and the answers others gave to their asks. Both are read by index, a page at a time, from a keyset cursor
 (time, stream, id) so a page never repeats or skips an item while new ones arrive.
 Who may see a share is checked again on the page read: entries of a share whose
 audience no longer includes the reader (they left the circle, were unfriended or
@@ -18,8 +18,10 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from plaza.accounts.models import User
+from plaza.asks.models import Answer
 from plaza.catalog.models import ProductImage, ProductStatus
 from plaza.feed.models import Comment, FeedEntry, Reaction, Share, ShopNews
+from plaza.lists.models import ListItem
 from plaza.core.errors import InvalidInput, NotFound
 from plaza.social import selectors as social
 from plaza.social.models import ShopFollow
@@ -30,8 +32,11 @@ MAX_PAGE = 50
 # How many times a page read looks further when the entries it found were all hidden.
 REFILL_ROUNDS = 3
 
-SHARE_STREAM = 1
+# The feed's streams; the number breaks ties between items of the same instant.
 NEWS_STREAM = 0
+SHARE_STREAM = 1
+ANSWER_STREAM = 2
+STREAMS = (NEWS_STREAM, SHARE_STREAM, ANSWER_STREAM)
 
 
 def visible_shares(viewer) -> QuerySet:
@@ -45,9 +50,10 @@ def can_see_share(viewer, share: Share) -> bool:
 def _with_display_data(shares: QuerySet, viewer) -> QuerySet:
     images = Prefetch("product__images", queryset=ProductImage.objects.order_by("position", "id"), to_attr="ordered_images")
     mine = Reaction.objects.filter(user=viewer) if viewer.is_authenticated else Reaction.objects.none()
+    list_items = Prefetch("shopping_list__items", queryset=ListItem.objects.filter(removed=False), to_attr="shown_items")
     return (
-        shares.select_related("author", "product", "product__shop", "shop", "order")
-        .prefetch_related(images, Prefetch("reactions", queryset=mine, to_attr="my_reactions"))
+        shares.select_related("author", "product", "product__shop", "shop", "order", "shopping_list")
+        .prefetch_related(images, list_items, Prefetch("reactions", queryset=mine, to_attr="my_reactions"))
         .annotate(comment_count=Count("comments", distinct=True), reaction_count=Count("reactions", distinct=True))
     )
 
@@ -92,7 +98,7 @@ class Cursor:
             raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode()
             at, stream, item_id = raw.split("|")
             parsed = datetime.fromisoformat(at)
-            if timezone.is_naive(parsed) or int(stream) not in (NEWS_STREAM, SHARE_STREAM):
+            if timezone.is_naive(parsed) or int(stream) not in STREAMS:
                 raise ValueError
             return cls(parsed, int(stream), int(item_id))
         except (ValueError, UnicodeDecodeError, binascii.Error):
@@ -116,6 +122,7 @@ class FeedItem:
     cursor: Cursor
     share: Share | None = None
     news: ShopNews | None = None
+    answer: Answer | None = None
 
 
 @dataclass(frozen=True)
@@ -157,13 +164,23 @@ def _news(viewer, before: Cursor | None, limit: int) -> list[ShopNews]:
     return list(news[:limit])
 
 
+def _answers(viewer, before: Cursor | None, limit: int) -> list[Answer]:
+    """Answers others gave to the viewer's asks (read at request time: they go to one person)."""
+    answers = Answer.objects.filter(ask__asker=viewer).exclude(author=viewer).order_by("-created_at", "-id")
+    if before is not None:
+        answers = answers.filter(before.older(ANSWER_STREAM))
+    return list(answers[:limit])
+
+
 def home_feed(viewer, *, before: str | None = None, limit: int = DEFAULT_PAGE) -> FeedPage:
     limit = max(1, min(limit, MAX_PAGE))
     cursor = Cursor.decode(before) if before else None
     entries, frontier = _share_entries(viewer, cursor, limit + 1)
-    candidates = [(Cursor(entry.created_at, SHARE_STREAM, entry.pk), entry) for entry in entries] + [
-        (Cursor(item.created_at, NEWS_STREAM, item.pk), item) for item in _news(viewer, cursor, limit + 1)
-    ]
+    candidates = (
+        [(Cursor(entry.created_at, SHARE_STREAM, entry.pk), entry) for entry in entries]
+        + [(Cursor(item.created_at, NEWS_STREAM, item.pk), item) for item in _news(viewer, cursor, limit + 1)]
+        + [(Cursor(item.created_at, ANSWER_STREAM, item.pk), item) for item in _answers(viewer, cursor, limit + 1)]
+    )
     # Past the frontier, shares are still unread: nothing older than it may be shown yet.
     merged = sorted((pair for pair in candidates if frontier is None or pair[0] >= frontier), key=lambda pair: pair[0], reverse=True)
     page = merged[:limit]
@@ -172,9 +189,15 @@ def home_feed(viewer, *, before: str | None = None, limit: int = DEFAULT_PAGE) -
     return FeedPage(_hydrate(viewer, page), next_position.encode() if has_more and next_position else None)
 
 
-def _hydrate(viewer, page: list[tuple[Cursor, FeedEntry | ShopNews]]) -> list[FeedItem]:
+def _hydrate(viewer, page: list[tuple[Cursor, FeedEntry | ShopNews | Answer]]) -> list[FeedItem]:
     share_ids = [row.share_id for _, row in page if isinstance(row, FeedEntry)]
     news_ids = [row.pk for _, row in page if isinstance(row, ShopNews)]
+    answers = {
+        row.pk: row
+        for row in Answer.objects.filter(pk__in=[row.pk for _, row in page if isinstance(row, Answer)])
+        .exclude(author__in=User.objects.filter(social.hidden_from(viewer)))
+        .select_related("author", "ask")
+    }
     shares = {share.pk: share for share in _with_display_data(Share.objects.filter(pk__in=share_ids), viewer)}
     images = Prefetch("product__images", queryset=ProductImage.objects.order_by("position", "id"), to_attr="ordered_images")
     news = {
@@ -190,6 +213,9 @@ def _hydrate(viewer, page: list[tuple[Cursor, FeedEntry | ShopNews]]) -> list[Fe
         if isinstance(row, FeedEntry):
             if row.share_id in shares:
                 items.append(FeedItem(position, share=shares[row.share_id]))
-        elif row.pk in news:
-            items.append(FeedItem(position, news=news[row.pk]))
+        elif isinstance(row, ShopNews):
+            if row.pk in news:
+                items.append(FeedItem(position, news=news[row.pk]))
+        elif row.pk in answers:
+            items.append(FeedItem(position, answer=answers[row.pk]))
     return items

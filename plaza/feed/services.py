@@ -15,6 +15,7 @@ from plaza.core.outbox import record_event
 from plaza.core.text import clean_text
 from plaza.feed import selectors
 from plaza.feed.models import MAX_COMMENT, MAX_MESSAGE, Comment, FeedEntry, Reaction, ReactionKind, Share, ShareKind, ShopNews
+from plaza.lists.models import ShoppingList
 from plaza.orders.models import Order, OrderStatus
 from plaza.shops.models import Shop
 from plaza.social import selectors as social
@@ -52,6 +53,11 @@ def _subject(author, kind: str, subject_id: int) -> dict:
         if shop is None:
             raise InvalidInput("No such shop.", fields={"subject_id": ["No such shop."]})
         return {"shop": shop}
+    if kind == ShareKind.LIST:
+        shopping_list = ShoppingList.objects.filter(pk=subject_id, owner=author).first()
+        if shopping_list is None:
+            raise InvalidInput("Choose one of your lists.", fields={"subject_id": ["Choose one of your lists."]})
+        return {"shopping_list": shopping_list}
     if kind == ShareKind.PURCHASE:
         order = Order.objects.filter(pk=subject_id, customer=author, status__in=SHAREABLE_ORDER_STATUSES).first()
         if order is None:
@@ -71,7 +77,7 @@ def share(
     circle_id: int | None = None,
     people_ids: Iterable[int] = (),
 ) -> Share:
-    """Share a product, a shop or one's purchase with an audience (by default, the one in
+    """Share a product, a shop, one's purchase or one's list with an audience (by default, the one in
     the author's privacy settings)."""
     subject = _subject(author, kind, subject_id)
     message = _text(message, field="message", max_length=MAX_MESSAGE, required=False, label="The message")
@@ -102,6 +108,8 @@ def _subject_phrase(created: Share) -> str:
         return f"the {created.product.title}"
     if created.kind == ShareKind.SHOP:
         return created.shop.name
+    if created.kind == ShareKind.LIST:
+        return f"their list “{created.shopping_list.title}”"
     return f"their purchase from {created.order.shop.name}"
 
 

@@ -5,9 +5,11 @@ import json
 import pytest
 from django.db import transaction
 
+from plaza.asks import services as asks
 from plaza.core.models import OutboxEvent
 from plaza.core.outbox import record_event
 from plaza.feed.models import Comment, FeedEntry, Reaction, Share
+from plaza.lists.models import ListItem, ShoppingList
 from plaza.social import services as social
 from tests.factories import ProductFactory, ShopFactory, UserFactory
 from tests.orders.factories import paid_order
@@ -241,3 +243,37 @@ def test_a_persons_shares_as_the_viewer_may_see_them(town, token_client_for):
 
     assert token_client_for(ben).get(f"/api/v1/feed/people/{ana.pk}/shares").json()["count"] == 2
     assert [s["id"] for s in token_client_for(dan).get(f"/api/v1/feed/people/{ana.pk}/shares").json()["items"]] == [public["id"]]
+
+
+def test_sharing_ones_list_shows_its_items_to_the_audience_without_giving_a_place_on_it(town, token_client_for):
+    ana, ben, _, dan = town
+    wishlist = ShoppingList.objects.create(owner=ana, title="Birthday wishlist")
+    ListItem.objects.create(shopping_list=wishlist, text="Copper kettle", quantity=1)
+    ListItem.objects.create(shopping_list=wishlist, text="Old one", removed=True)
+    bens_list = ShoppingList.objects.create(owner=ben, title="Ben's")
+
+    assert post(token_client_for(ana), "/api/v1/feed/shares", {"kind": "list", "subject_id": bens_list.pk}).status_code == 422
+    shared = post(token_client_for(ana), "/api/v1/feed/shares", {"kind": "list", "subject_id": wishlist.pk}).json()
+
+    seen = token_client_for(ben).get(f"/api/v1/feed/shares/{shared['id']}").json()
+    assert seen["shopping_list"] == {"title": "Birthday wishlist", "items": [{"text": "Copper kettle", "quantity": 1, "checked": False}]}
+    assert seen["shop"] is None
+    assert token_client_for(ben).get(f"/api/v1/lists/{wishlist.pk}").status_code == 404, "seeing a shared list is not being on it"
+    assert token_client_for(dan).get(f"/api/v1/feed/shares/{shared['id']}").status_code == 404
+
+
+def test_answers_to_my_asks_come_to_my_feed_only(town, token_client_for):
+    ana, ben, cleo, _ = town
+    draft = asks.AskDraft(question="Worth it?", product_id=ProductFactory().pk, audience="friends")
+    ask = asks.create_ask(asker=ana, draft=draft)
+    asks.answer(author=ben, ask_id=ask.pk, text="Absolutely")
+    asks.answer(author=ana, ask_id=ask.pk, text="Thanks!")
+
+    items = token_client_for(ana).get("/api/v1/feed/").json()["items"]
+    answers = [item["answer"] for item in items if item["kind"] == "ask_answer"]
+    assert [(a["author"]["name"], a["text"], a["question"]) for a in answers] == [("Ben", "Absolutely", "Worth it?")]
+    assert answers[0]["ask_url"].startswith(f"/asks/{ask.pk}/#answer-")
+    assert not [item for item in token_client_for(cleo).get("/api/v1/feed/").json()["items"] if item["kind"] == "ask_answer"]
+
+    social.block(blocker=ana, person_id=ben.pk)
+    assert not [item for item in token_client_for(ana).get("/api/v1/feed/").json()["items"] if item["kind"] == "ask_answer"]

@@ -15,3 +15,11 @@ $py -m bench.checkout_contention --backend "$backends"
 echo
 echo "== browse at 100,000 products (seeded on first run, then reused) =="
 $py -m bench.browse --backend "$backends" "$@"
+
+echo
+echo "== home feed: 500 friends among 1,000,000 shares (seeded on first run, then reused) =="
+$py -m bench.feed --backend "$backends"
+
+echo
+echo "== live list fan-out: 200 WebSocket clients, in-memory and Redis layers =="
+$py -m bench.list_fanout

@@ -5,18 +5,26 @@ A client keeps the list's ``version``. It sends each edit as an operation with i
 the server's operations in version order (from the WebSocket ``/ws/lists/{id}/`` or by
 polling ``GET /{id}/operations?after_version=v``), and fetches the gap when it sees one.
 Without access a list answers 404, whether it exists or not.
+
+``GET /{id}/nearby`` proposes, for each item still to buy, what is in stock now at shops
+near a position; ``POST /{id}/nearby/add-to-cart`` puts chosen proposals in the caller's cart.
 """
 
 from typing import Annotated, Any, Literal
+from uuid import UUID
 
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Field, Path, Query, Router, Schema
 from ninja.pagination import paginate
 
 from plaza.core.api import ErrorOut, signed_in
 from plaza.core.pagination import BoundedPagination
-from plaza.lists import presenters, selectors, services
+from plaza.core.errors import InvalidInput
+from plaza.lists import nearby, presenters, selectors, services
 from plaza.lists.models import MAX_CLIENT_ID, MAX_TITLE, OperationKind
+from plaza.storefront.geo import Position
+from plaza.storefront.position import shopper_position
 
 router = Router(tags=["lists"], auth=signed_in)
 
@@ -223,3 +231,120 @@ def operations(
     shopping_list = selectors.list_for(request.auth, list_id)
     page = selectors.operations_after(shopping_list, after_version, limit)
     return {"version": shopping_list.version, "operations": [presenters.operation_data(each) for each in page]}
+
+
+# --- find this list nearby ------------------------------------------------------------
+
+
+class PositionOut(Schema):
+    latitude: float
+    longitude: float
+    label: str
+
+
+class ProposalOut(Schema):
+    variant_id: int
+    variant_title: str
+    product_id: int
+    product_title: str
+    product_url: str
+    shop_id: int
+    shop_name: str
+    location_id: int
+    location_name: str
+    address: str
+    distance_km: float
+    open_now: bool
+    opening: str = Field(description='"Open until 19:00", "Opens tomorrow at 9:00"…')
+    price: str = Field(description="A decimal number as text, in ``currency``.")
+    currency: str
+    available: int
+
+
+class ItemNearbyOut(Schema):
+    item_id: str
+    text: str
+    quantity: int
+    matched_by: Literal["product", "shop", "search"]
+    searched: bool = Field(description="False for a text item past the search budget of one request.")
+    proposals: list[ProposalOut] = Field(description="Best first: open now before closed, then the nearest.")
+
+
+class NearbyOut(Schema):
+    position: PositionOut
+    radius_km: float
+    open_now: bool
+    truncated: bool = Field(description=f"Only the first {nearby.MAX_ITEMS_CONSIDERED} items to buy were considered.")
+    items: list[ItemNearbyOut]
+
+
+class NearbyQuery(Schema):
+    latitude: float | None = Field(None, ge=-90, le=90, allow_inf_nan=False)
+    longitude: float | None = Field(None, ge=-180, le=180, allow_inf_nan=False)
+    radius_km: float = Field(nearby.DEFAULT_RADIUS_KM, gt=0, le=nearby.MAX_RADIUS_KM, allow_inf_nan=False)
+    open_now: bool = False
+
+
+class PickIn(Schema):
+    item_id: UUID
+    variant_id: int = Field(ge=1, le=MAX_ID)
+
+
+class AddNearbyIn(NearbyQuery):
+    picks: list[PickIn] = Field(min_length=1, max_length=nearby.MAX_ITEMS_CONSIDERED)
+
+
+class AddedOut(Schema):
+    item_id: str
+    variant_id: int
+    quantity: int
+
+
+class AddedToCartOut(Schema):
+    added: list[AddedOut] = Field(description="The cart lines now, for the variants just added.")
+
+
+def _nearby_search(request: HttpRequest, query: NearbyQuery) -> nearby.NearbySearch:
+    """Given coordinates, else the shopper's last chosen position (session), else the town centre."""
+    if (query.latitude is None) != (query.longitude is None):
+        missing = "longitude" if query.longitude is None else "latitude"
+        raise InvalidInput("Give both latitude and longitude, or neither.", fields={missing: ["Give it with the other."]})
+    if query.latitude is None:
+        position = shopper_position(request)[0]
+    else:
+        position = Position(query.latitude, query.longitude, "your location")
+    return nearby.NearbySearch(position, timezone.now(), query.radius_km, query.open_now)
+
+
+@router.get(
+    "/{list_id}/nearby",
+    response={200: NearbyOut, **READ_FAILURES},
+    summary="Find this list nearby: for each item to buy, products in stock now at shops near a position",
+)
+def list_nearby(request: HttpRequest, list_id: Id, query: Query[NearbyQuery]):
+    shopping_list = selectors.list_for(request.auth, list_id)
+    return presenters.nearby_data(nearby.find_list_nearby(shopping_list, _nearby_search(request, query)))
+
+
+@router.post(
+    "/{list_id}/nearby/add-to-cart",
+    response={200: AddedToCartOut, **READ_FAILURES},
+    summary="Add proposals of Find this list nearby to my cart, each at its item's quantity",
+    description=(
+        "Every pick must be a proposal for its item under the same position, radius and open_now "
+        "(the proposals are computed again); otherwise 422 and nothing is added."
+    ),
+)
+def add_nearby_to_cart(request: HttpRequest, list_id: Id, body: AddNearbyIn):
+    lines = services.add_nearby_to_cart(
+        user=request.auth,
+        list_id=list_id,
+        picks=[(str(pick.item_id), pick.variant_id) for pick in body.picks],
+        search=_nearby_search(request, body),
+    )
+    return {
+        "added": [
+            {"item_id": str(pick.item_id), "variant_id": line.variant_id, "quantity": line.quantity}
+            for pick, line in zip(body.picks, lines)
+        ]
+    }

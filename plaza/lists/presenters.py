@@ -65,3 +65,47 @@ def list_detail(shopping_list: ShoppingList) -> dict:
         "circle": circle,
         "shared_with_circle": shopping_list.circle_id is not None,
     }
+
+
+def proposal_data(proposal) -> dict:
+    variant, product, location = proposal.variant, proposal.variant.product, proposal.location
+    return {
+        "variant_id": variant.pk,
+        "variant_title": variant.title,
+        "product_id": product.pk,
+        "product_title": product.title,
+        "product_url": product_url(product),
+        "shop_id": product.shop_id,
+        "shop_name": product.shop.name,
+        "location_id": location.pk,
+        "location_name": location.name,
+        "address": location.address,
+        "distance_km": round(proposal.distance_km, 3),
+        "open_now": proposal.status.is_open,
+        "opening": proposal.status.label,
+        "price": str(variant.price),
+        "currency": product.shop.currency,
+        "available": proposal.available,
+    }
+
+
+def nearby_data(found) -> dict:
+    """A ``plaza.lists.nearby.ListNearby`` as the API gives it."""
+    position = found.search.position
+    return {
+        "position": {"latitude": position.latitude, "longitude": position.longitude, "label": position.label},
+        "radius_km": found.search.radius_km,
+        "open_now": found.search.open_now,
+        "truncated": found.truncated,
+        "items": [
+            {
+                "item_id": str(entry.item.pk),
+                "text": entry.item.text,
+                "quantity": entry.item.quantity,
+                "matched_by": entry.matched_by,
+                "searched": entry.searched,
+                "proposals": [proposal_data(proposal) for proposal in entry.proposals],
+            }
+            for entry in found.items
+        ],
+    }

@@ -6,6 +6,8 @@ version order every client replays. Sharing changes take the same lock.
 Events: ``list.changed`` {list_id, version} after each operation; ``list.access_changed``
 {list_id, user_ids} when people lose access or their role changes; ``list.deleted``
 {list_id, user_ids}. Their subscribers push to open sockets.
+Buying the list nearby (:func:`add_nearby_to_cart`) writes only the buyer's cart, through
+the checkout's ``add_to_cart``, and records no list event.
 """
 
 import re
@@ -15,10 +17,13 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from plaza.checkout.models import CartLine
+from plaza.checkout.services import add_to_cart
 from plaza.core.errors import Forbidden, InvalidInput, NotFound
 from plaza.core.outbox import record_event
 from plaza.core.text import clean_text
 from plaza.lists import reducer, selectors
+from plaza.lists.nearby import MAX_ITEMS_CONSIDERED, NearbySearch, find_list_nearby
 from plaza.lists.presenters import product_url
 from plaza.lists.models import (
     MAX_CLIENT_ID,
@@ -387,3 +392,33 @@ def release_assignments(*, list_ids, user_ids, event_id: int) -> int:
             )
             released += 1
     return released
+
+
+# --- buying the list nearby -----------------------------------------------------------
+
+
+@transaction.atomic
+def add_nearby_to_cart(*, user, list_id: int, picks, search: NearbySearch) -> list[CartLine]:
+    """Put chosen proposals of "Find this list nearby" in the user's cart, each at the item's quantity.
+
+    ``picks`` are (item id, variant id) pairs; every pair must be a proposal for that item
+    under ``search`` now, or nothing is added. Anyone who may see the list may buy from it;
+    only their own cart changes.
+    """
+    shopping_list = selectors.list_for(user, list_id)
+    if not picks or len(picks) > MAX_ITEMS_CONSIDERED:
+        raise _invalid("picks", f"Choose from 1 to {MAX_ITEMS_CONSIDERED} proposals.")
+    chosen = [(_item_id(item_id, f"picks[{index}].item_id"), variant_id) for index, (item_id, variant_id) in enumerate(picks)]
+    nearby = find_list_nearby(shopping_list, search)
+    proposed = nearby.proposed_variant_ids()
+    quantities = {str(entry.item.pk): entry.item.quantity for entry in nearby.items}
+    wrong = {
+        f"picks[{index}]": ["Not one of the proposals for this item (it may have sold out nearby)."]
+        for index, (item_id, variant_id) in enumerate(chosen)
+        if variant_id not in proposed.get(item_id, ())
+    }
+    if len(set(chosen)) != len(chosen):
+        wrong["picks"] = ["Each proposal once."]
+    if wrong:
+        raise InvalidInput("Some choices are not proposals for this list.", fields=wrong)
+    return [add_to_cart(user=user, variant_id=variant_id, quantity=quantities[item_id]) for item_id, variant_id in chosen]

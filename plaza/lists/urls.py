@@ -16,4 +16,6 @@ urlpatterns = [
     path("<int:list_id>/members/<int:user_id>/remove/", views.unshare, name="unshare"),
     path("<int:list_id>/circle/", views.share_with_circle, name="circle"),
     path("<int:list_id>/leave/", views.leave, name="leave"),
+    path("<int:list_id>/nearby/", views.nearby_page, name="nearby"),
+    path("<int:list_id>/nearby/add/", views.add_nearby, name="nearby_add"),
 ]

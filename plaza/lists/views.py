@@ -1,19 +1,26 @@
-"""List pages: my lists (and those shared with me), and one live list with its sharing panel.
+"""List pages: my lists (and those shared with me), one live list with its sharing panel,
+and "Find this list nearby".
 
 The items on the list page are drawn and kept live by ``static/lists/list.js`` from the
 same JSON the API gives; the sharing panel is plain forms posting to the views below.
+The nearby page is server-rendered: the shopper's position comes from the storefront's
+place chooser (remembered in the session), and its buttons post to :func:`add_nearby`.
 """
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from plaza.core.errors import InvalidInput, NotFound, PlazaError
-from plaza.lists import presenters, selectors, services
+from plaza.lists import nearby, presenters, selectors, services
 from plaza.lists.models import MAX_ITEM_TEXT, MAX_NOTE, MAX_QUANTITY, MAX_TITLE, Role
 from plaza.social import selectors as social
+from plaza.storefront import selectors as storefront
+from plaza.storefront.position import shopper_position
 
 
 @login_required
@@ -132,3 +139,60 @@ def share_with_circle(request, list_id: int):
 @require_POST
 def leave(request, list_id: int):
     return _act(request, list_id, "leave", lambda: services.leave(user=request.user, list_id=list_id), "You left the list.", then="lists:mine")
+
+
+# --- find this list nearby ------------------------------------------------------------
+
+
+def _nearby_search(request, open_now: bool) -> tuple[nearby.NearbySearch, str]:
+    position, problem = shopper_position(request)
+    return nearby.NearbySearch(position, timezone.now(), nearby.DEFAULT_RADIUS_KM, open_now), problem
+
+
+def _nearby_url(list_id: int, open_now: bool) -> str:
+    return reverse("lists:nearby", args=[list_id]) + ("?open_now=1" if open_now else "")
+
+
+@login_required
+def nearby_page(request, list_id: int, error: str = "", status: int = 200):
+    shopping_list = _list_or_404(request.user, list_id)
+    open_now = (request.POST if request.method == "POST" else request.GET).get("open_now") == "1"
+    search, problem = _nearby_search(request, open_now)
+    found = nearby.find_list_nearby(shopping_list, search)
+    context = {
+        "shopping_list": shopping_list,
+        "found": found,
+        "open_now": open_now,
+        "radius_km": search.radius_km,
+        "error": error,
+        "position": search.position,
+        "place_problem": problem,
+        "places": storefront.gazetteer(),
+    }
+    return render(request, "lists/nearby.html", context, status=status)
+
+
+def _posted_picks(request) -> list[tuple[str, int | None]]:
+    """``pick`` fields of the form "<item id>:<variant id>"; a malformed one keeps no variant, so it is refused."""
+    picks = []
+    for value in request.POST.getlist("pick")[: nearby.MAX_ITEMS_CONSIDERED + 1]:
+        item_id, _, variant_id = value.partition(":")
+        picks.append((item_id, int(variant_id) if variant_id.isdigit() and len(variant_id) < 19 else None))
+    return picks
+
+
+@login_required
+@require_POST
+def add_nearby(request, list_id: int):
+    open_now = request.POST.get("open_now") == "1"
+    try:
+        lines = services.add_nearby_to_cart(
+            user=request.user, list_id=list_id, picks=_posted_picks(request), search=_nearby_search(request, open_now)[0]
+        )
+    except NotFound as error:
+        raise Http404(error.message) from error
+    except PlazaError as error:
+        shown = " ".join(dict.fromkeys([error.message, *(message for each in error.fields.values() for message in each)]))
+        return nearby_page(request, list_id, error=shown, status=error.status_code)
+    messages.success(request, f"Added {len(lines)} item{'s' if len(lines) != 1 else ''} to your cart.")
+    return redirect(_nearby_url(list_id, open_now))

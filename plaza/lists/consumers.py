@@ -11,16 +11,8 @@ Clients send their operations over HTTP (``POST /api/v1/lists/{id}/operations``)
 
 import json
 
-from asgiref.sync import async_to_sync
-from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
-from channels.layers import get_channel_layer
-
+from plaza.core.live import WatchConsumer, send_to_group
 from plaza.lists import selectors
-
-# WebSocket close codes in the application range, echoing HTTP: clients stop retrying.
-CLOSE_FORBIDDEN = 4403
-CLOSE_NOT_FOUND = 4404
 
 
 def list_group(list_id: int) -> str:
@@ -31,15 +23,11 @@ def user_group(user_id: int) -> str:
     return f"user-{user_id}-lists"
 
 
-def _send(group: str, message: dict) -> None:
-    async_to_sync(get_channel_layer().group_send)(group, message)
-
-
 def push_operation(list_id: int, operation: dict) -> None:
     # Encoded once here rather than by each of the group's sockets (and a string is what
     # the in-memory layer copies cheapest for each of them).
     frame = json.dumps({"type": "operation", "operation": operation}, separators=(",", ":"))
-    _send(list_group(list_id), {"type": "list.operation", "frame": frame})
+    send_to_group(list_group(list_id), {"type": "list.operation", "frame": frame})
 
 
 def push_revoked(user_ids, list_ids) -> None:
@@ -48,45 +36,29 @@ def push_revoked(user_ids, list_ids) -> None:
     if not list_ids:
         return
     for user_id in sorted(set(user_ids)):
-        _send(user_group(user_id), {"type": "lists.revoked", "list_ids": list_ids})
+        send_to_group(user_group(user_id), {"type": "lists.revoked", "list_ids": list_ids})
 
 
-class ListConsumer(AsyncJsonWebsocketConsumer):
+class ListConsumer(WatchConsumer):
     list_id: int
-    groups_joined: list[str]
 
-    async def connect(self):
-        self.groups_joined = []
-        self.list_id = int(self.scope["url_route"]["kwargs"]["list_id"])
-        user = self.scope["user"]
-        # Accepting before closing is what lets a browser see the code.
-        await self.accept()
-        if not getattr(user, "is_authenticated", False):
-            await self.close(code=CLOSE_NOT_FOUND)
-            return
-        await self._join(user_group(user.pk))
-        role, version = await database_sync_to_async(selectors.access_to)(user, self.list_id)
-        if role is None:
-            await self.close(code=CLOSE_NOT_FOUND)
-            return
-        await self._join(list_group(self.list_id))
+    def load_route(self, kwargs: dict) -> None:
+        self.list_id = int(kwargs["list_id"])
+
+    def control_group(self, user_id: int) -> str:
+        return user_group(user_id)
+
+    def watched_group(self) -> str:
+        return list_group(self.list_id)
+
+    def access(self, user):
+        role, version = selectors.access_to(user, self.list_id)
+        return (role, version) if role else None
+
+    def hello(self, access) -> dict:
         # The version after joining: a client behind it fetches the gap over HTTP.
-        await self.send_json({"type": "hello", "version": version, "role": role})
-
-    async def _join(self, group: str) -> None:
-        await self.channel_layer.group_add(group, self.channel_name)
-        self.groups_joined.append(group)
-
-    async def _leave_groups(self) -> None:
-        for group in self.groups_joined:
-            await self.channel_layer.group_discard(group, self.channel_name)
-        self.groups_joined = []
-
-    async def disconnect(self, code):
-        await self._leave_groups()
-
-    async def receive_json(self, content, **kwargs):
-        """Operations come over HTTP; the socket only listens."""
+        role, version = access
+        return {"type": "hello", "version": version, "role": role}
 
     async def list_operation(self, message):
         await self.send(text_data=message["frame"])
@@ -94,9 +66,6 @@ class ListConsumer(AsyncJsonWebsocketConsumer):
     async def lists_revoked(self, message):
         if self.list_id not in message["list_ids"]:
             return
-        role, _ = await database_sync_to_async(selectors.access_to)(self.scope["user"], self.list_id)
-        if role is None:
-            await self._leave_groups()
-            await self.close(code=CLOSE_FORBIDDEN)
-        else:
-            await self.send_json({"type": "role", "role": role})
+        granted = await self.recheck()
+        if granted:
+            await self.send_json({"type": "role", "role": granted[0]})

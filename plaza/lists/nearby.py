@@ -163,17 +163,19 @@ def find_list_nearby(shopping_list: ShoppingList, search: NearbySearch) -> ListN
         )
     }
 
-    def at_best_location(variant: Variant) -> Proposal:
-        def preference(location_id: int):
-            nearby = located[location_id]
-            return (not nearby.status.is_open, nearby.distance_km, location_id)
-
-        best = located[min(available[variant.pk], key=preference)]
+    def at_best_location(variant: Variant) -> Proposal | None:
+        # A location whose shop closed down between the two reads is simply not there.
+        candidates = [located[location_id] for location_id in available[variant.pk] if location_id in located]
+        if not candidates:
+            return None
+        best = min(candidates, key=lambda nearby: (not nearby.status.is_open, nearby.distance_km, nearby.location.pk))
         return Proposal(variant, best.location, best.distance_km, best.status, available[variant.pk][best.location.pk])
 
     proposals_by_product: dict[int, list[Proposal]] = {}
     for variant in sorted(variants.values(), key=lambda variant: (variant.position, variant.pk)):
-        proposals_by_product.setdefault(variant.product_id, []).append(at_best_location(variant))
+        proposal = at_best_location(variant)
+        if proposal is not None:
+            proposals_by_product.setdefault(variant.product_id, []).append(proposal)
 
     def preference(proposal: Proposal):
         return (not proposal.status.is_open, proposal.distance_km)

@@ -294,3 +294,11 @@ def test_the_page_has_an_empty_state(household):
     browser.force_login(household.owner)
     page = browser.get(f"/lists/{household.shopping_list.pk}/nearby/").content.decode()
     assert "Nothing left to buy on this list." in page and "(town centre)" in page
+
+
+def test_the_page_says_when_no_shop_is_near(household):
+    add_item(household.owner, household.shopping_list, "Milk")
+    browser = Client()
+    browser.force_login(household.owner)
+    page = browser.get(f"/lists/{household.shopping_list.pk}/nearby/", {"open_now": "1"}).content.decode()
+    assert "No shop open now within 10 km" in page and "Nothing in stock nearby at a shop open now" in page

@@ -4,15 +4,11 @@ A socket joins its own user's group only, so a notification's text reaches nobod
 its recipient. Clients only listen.
 """
 
-from asgiref.sync import async_to_sync
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
-from channels.layers import get_channel_layer
 
+from plaza.core.live import CLOSE_FORBIDDEN, send_to_group
 from plaza.notifications import selectors
 from plaza.notifications.models import Notification
-
-# Echoes HTTP 403, in the application range of close codes: the client stops retrying.
-CLOSE_FORBIDDEN = 4403
 
 
 def notifications_group(user_id: int) -> str:
@@ -24,7 +20,7 @@ def push_notification(notification_id: int) -> None:
     notification = Notification.objects.filter(pk=notification_id).first()
     if notification is None:  # gone with its recipient before delivery
         return
-    async_to_sync(get_channel_layer().group_send)(
+    send_to_group(
         notifications_group(notification.recipient_id),
         {
             "type": "notification.created",

@@ -4,19 +4,15 @@ A message says which order changed and its status; clients fetch the re-rendered
 status from the web pages, so nothing private travels to a socket that should not see it.
 """
 
-from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
-from channels.layers import get_channel_layer
 
 from plaza.core.errors import Forbidden
+from plaza.core.live import CLOSE_FORBIDDEN, CLOSE_NOT_FOUND, send_to_group
 from plaza.orders import selectors
 from plaza.shops.models import Shop
 from plaza.shops.permissions import ShopAction, authorize
 
-# WebSocket close codes in the application range, echoing HTTP: clients stop retrying.
-CLOSE_FORBIDDEN = 4403
-CLOSE_NOT_FOUND = 4404
 
 
 def shop_group(shop_id: int) -> str:
@@ -29,9 +25,8 @@ def order_group(token) -> str:
 
 def push_order_event(topic: str, payload: dict) -> None:
     message = {"type": "order.event", "topic": topic, "order_id": payload["order_id"], "status": payload["status"]}
-    send = async_to_sync(get_channel_layer().group_send)
-    send(shop_group(payload["shop_id"]), message)
-    send(order_group(payload["order_token"]), message)
+    send_to_group(shop_group(payload["shop_id"]), message)
+    send_to_group(order_group(payload["order_token"]), message)
 
 
 def _may_watch_shop(user, shop_id: int) -> bool:

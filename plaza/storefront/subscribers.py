@@ -1,9 +1,7 @@
 """Live stock on product pages (each ``stock.changed`` event goes to the product's group); fresh category
 counts and places."""
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
-
+from plaza.core.live import send_to_group
 from plaza.core.outbox import subscriber
 from plaza.storefront.live import product_stock_group
 from plaza.storefront.selectors import forget_places, forget_popular_categories, product_id_of_variant
@@ -13,10 +11,9 @@ from plaza.storefront.selectors import forget_places, forget_popular_categories,
 def push_stock_change(event) -> None:
     payload = event.payload
     product_id = product_id_of_variant(payload["variant_id"])
-    layer = get_channel_layer()
-    if product_id is None or layer is None:
+    if product_id is None:
         return
-    async_to_sync(layer.group_send)(
+    send_to_group(
         product_stock_group(product_id),
         {
             "type": "stock.changed",

@@ -1,0 +1,87 @@
+"""The one shape of a live page's socket: who may listen, and losing that right.
+
+A ``WatchConsumer`` accepts (so a browser sees the close code), joins its user's control
+group, checks access in a worker thread, and only then joins the watched object's group
+and says hello. Joining the control group first means a revocation sent between the check
+and the join is not missed. When access may have been lost, the control group hears a
+recheck; the socket checks again and, refused, leaves its groups and closes with 4403, so
+it hears nothing more. Clients only listen: their writes go over HTTP.
+"""
+
+from asgiref.sync import async_to_sync
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from channels.layers import get_channel_layer
+
+# WebSocket close codes in the application range, echoing HTTP: clients stop retrying.
+CLOSE_FORBIDDEN = 4403
+CLOSE_NOT_FOUND = 4404
+
+
+def send_to_group(group: str, message: dict) -> None:
+    """From synchronous code (a subscriber): one message to every socket of a group."""
+    async_to_sync(get_channel_layer().group_send)(group, message)
+
+
+class WatchConsumer(AsyncJsonWebsocketConsumer):
+    """Subclasses name the groups and the access check, and add their message handlers."""
+
+    groups_joined: list[str]
+
+    def control_group(self, user_id: int) -> str:
+        raise NotImplementedError
+
+    def watched_group(self) -> str:
+        raise NotImplementedError
+
+    def access(self, user):
+        """Runs in a worker thread; something true (a role, say) when the user may watch."""
+        raise NotImplementedError
+
+    def hello(self, access) -> dict:
+        raise NotImplementedError
+
+    def load_route(self, kwargs: dict) -> None:
+        """Read the watched object's id from the URL route."""
+
+    async def connect(self):
+        self.groups_joined = []
+        self.load_route(self.scope["url_route"]["kwargs"])
+        user = self.scope["user"]
+        await self.accept()
+        if not getattr(user, "is_authenticated", False):
+            await self.close(code=CLOSE_NOT_FOUND)
+            return
+        await self._join(self.control_group(user.pk))
+        granted = await database_sync_to_async(self.access)(user)
+        if not granted:
+            await self.stop(CLOSE_NOT_FOUND)
+            return
+        await self._join(self.watched_group())
+        await self.send_json(self.hello(granted))
+
+    async def recheck(self):
+        """Check access again; close with 4403 when it is gone. Returns what access remains."""
+        granted = await database_sync_to_async(self.access)(self.scope["user"])
+        if not granted:
+            await self.stop(CLOSE_FORBIDDEN)
+        return granted
+
+    async def stop(self, code: int) -> None:
+        await self._leave_groups()
+        await self.close(code=code)
+
+    async def _join(self, group: str) -> None:
+        await self.channel_layer.group_add(group, self.channel_name)
+        self.groups_joined.append(group)
+
+    async def _leave_groups(self) -> None:
+        for group in self.groups_joined:
+            await self.channel_layer.group_discard(group, self.channel_name)
+        self.groups_joined = []
+
+    async def disconnect(self, code):
+        await self._leave_groups()
+
+    async def receive_json(self, content, **kwargs):
+        """Clients only listen."""

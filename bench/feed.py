@@ -39,9 +39,11 @@ DEEP_PAGES = 5
 
 
 def _insert_series(cursor, vendor: str, count: int, select_sql: str, table: str, columns: str) -> None:
-    """INSERT INTO table (columns) SELECT ... over i = 1..count, in the database itself."""
+    """INSERT INTO table (columns) SELECT ... over i = 1..count, in the database itself.
+
+    The statement takes a parameter, so a modulo in ``select_sql`` is written ``%%``."""
     if vendor == "postgresql":
-        cursor.execute(f"INSERT INTO {table} ({columns}) {select_sql.format(series='generate_series(1, %s) AS s(i)')}", [count])
+        cursor.execute(f"INSERT INTO {table} ({columns}) {select_sql.format(series='generate_series(1::bigint, %s) AS s(i)')}", [count])
     else:
         cursor.execute(
             f"WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < %s) "
@@ -91,8 +93,8 @@ def seed(record_path) -> dict:
             step = SPREAD_SECONDS / SHARES
             _insert_series(
                 cursor, vendor, SHARES,
-                f"SELECT {first_id} + ((i * 7919) % {users}), 'shop', {shops[0].pk}, '', "
-                f"CASE WHEN i % 10 = 0 THEN 'public' ELSE 'friends' END, {_timestamp_sql(vendor, f'i * {step}')} FROM {{series}}",
+                f"SELECT {first_id} + ((i * 7919) %% {users}), 'shop', {shops[0].pk}, '', "
+                f"CASE WHEN i %% 10 = 0 THEN 'public' ELSE 'friends' END, {_timestamp_sql(vendor, f'i * {step}')} FROM {{series}}",
                 "feed_share", "author_id, kind, shop_id, message, audience, created_at",
             )
             friend_list = ",".join(map(str, friends))
@@ -184,9 +186,11 @@ def measure(backend: str, reads: int) -> None:
         FeedEntry.objects.filter(share=own_share).exclude(recipient=writer).delete()
         services.fan_out(own_share.pk)
 
-    # The writer gets 500 friends more, so one share reaches 500 or more people.
-    extra_friends = list(User.objects.exclude(pk__in=friend_ids(writer)).exclude(pk=writer.pk).values_list("pk", flat=True)[:FRIENDS])
-    Friendship.objects.bulk_create([Friendship(user=writer, friend_id=f) for f in extra_friends], ignore_conflicts=True)
+    # The writer has as many friends as the reader, so one share reaches 500 people.
+    missing = FRIENDS - Friendship.objects.filter(user=writer).count()
+    if missing > 0:
+        strangers = User.objects.exclude(pk__in=friend_ids(writer)).exclude(pk=writer.pk).values_list("pk", flat=True)[:missing]
+        Friendship.objects.bulk_create([Friendship(user=writer, friend_id=f) for f in strangers])
     common = {
         "backend": backend,
         "shares": Share.objects.count(),

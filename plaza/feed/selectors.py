@@ -14,7 +14,8 @@ import binascii
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from plaza.accounts.models import User
@@ -47,6 +48,13 @@ def can_see_share(viewer, share: Share) -> bool:
     return can_see(viewer, share)
 
 
+def _count_of(model) -> Coalesce:
+    """How many rows of ``model`` belong to each share, as a subquery: counting over joins
+    would group the page by every column of every joined table."""
+    counted = model.objects.filter(share=OuterRef("pk")).order_by().values("share").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted), 0)
+
+
 def _with_display_data(shares: QuerySet, viewer) -> QuerySet:
     images = Prefetch("product__images", queryset=ProductImage.objects.order_by("position", "id"), to_attr="ordered_images")
     mine = Reaction.objects.filter(user=viewer) if viewer.is_authenticated else Reaction.objects.none()
@@ -54,7 +62,7 @@ def _with_display_data(shares: QuerySet, viewer) -> QuerySet:
     return (
         shares.select_related("author", "product", "product__shop", "shop", "order", "shopping_list")
         .prefetch_related(images, list_items, Prefetch("reactions", queryset=mine, to_attr="my_reactions"))
-        .annotate(comment_count=Count("comments", distinct=True), reaction_count=Count("reactions", distinct=True))
+        .annotate(comment_count=_count_of(Comment), reaction_count=_count_of(Reaction))
     )
 
 

@@ -2,41 +2,14 @@
 the vote without a reload; Cleo, a friend outside the circle, gets a 404 page."""
 
 import re
-import threading
 
 import pytest
-from django.db import connection
-from django.test import Client
 from playwright.sync_api import expect
 
 from tests.asks.conftest import make_circle
+from tests.e2e.helpers import in_a_worker, signed_in_page
 
 pytestmark = pytest.mark.browser
-
-
-def in_a_worker(work):
-    """Run off this thread, as a request would: Playwright's event loop runs on this one, and
-    the outbox subscribers that push to sockets cannot run inside an event loop."""
-    result = []
-
-    def run():
-        try:
-            result.append(work())
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join()
-    return result[0]
-
-
-def signed_in_page(browser, live_url, user):
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(viewport={"width": 412, "height": 915})
-    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_url}])
-    return context.new_page()
 
 
 def test_a_circle_member_votes_and_the_asker_sees_it_live_and_an_outsider_gets_a_404(live_url, browser):

@@ -1,45 +1,18 @@
 """Two people with the same list open in two browsers: each one's edits appear on the other's page live."""
 
-import threading
-
 import pytest
-from django.db import connection
-from django.test import Client
 from playwright.sync_api import expect
 
 from plaza.lists import services
+from tests.e2e.helpers import in_a_worker, signed_in_page
 from tests.factories import UserFactory
 from tests.lists.conftest import befriend
 
 pytestmark = pytest.mark.browser
 
 
-def signed_in_page(browser, live_url, user):
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(viewport={"width": 412, "height": 915})
-    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_url}])
-    return context.new_page()
-
-
 def item(page, text: str):
     return page.locator(f'#items li:has([aria-label="Got {text}"])')
-
-
-def in_a_worker(work):
-    """Run off this thread, whose event loop is Playwright's: the services' live pushes need their own."""
-    result = []
-
-    def run():
-        try:
-            result.append(work())
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join()
-    return result[0]
 
 
 def shared_list():

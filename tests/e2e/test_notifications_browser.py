@@ -1,38 +1,13 @@
 """A friend request reaches the open page of the person asked: the bell counts it without a reload."""
 
-import threading
-
 import pytest
-from django.db import connection
-from django.test import Client
 from playwright.sync_api import expect
 
 from plaza.social import services as social
+from tests.e2e.helpers import in_a_worker, signed_in_page
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.browser
-
-
-def in_a_worker(work) -> None:
-    """Run as a request would, off this thread: Playwright's event loop runs on this one."""
-
-    def run():
-        try:
-            work()
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join()
-
-
-def signed_in_page(browser, live_url, user):
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(viewport={"width": 412, "height": 915})
-    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_url}])
-    return context.new_page()
 
 
 def test_a_friend_request_lights_up_the_bell_and_the_open_list_without_a_reload(live_url, browser):

@@ -1,40 +1,18 @@
 """The merchant moves an order on the live board; the shopper's open order page follows without a reload."""
 
-import threading
-
 import pytest
-from django.db import connection
-from django.test import Client
 from playwright.sync_api import expect
 
 from plaza.orders import services
 from plaza.orders.models import OrderStatus
 from plaza.shops.models import StaffRole
+from tests.e2e.helpers import in_a_worker, signed_in_context
 from tests.orders.factories import add_line, member, paid_order
 
 pytestmark = pytest.mark.browser
 
-
-def in_a_worker(work) -> None:
-    """Run as the checkout would, off this thread: Playwright's event loop runs on this one."""
-
-    def run():
-        try:
-            work()
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join()
-
-
-def signed_in_context(browser, live_url, user):
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_url}])
-    return context
+# The board's columns side by side.
+DESKTOP = {"width": 1280, "height": 900}
 
 
 def test_accept_then_ready_moves_the_card_and_updates_the_shoppers_page_live(live_url, browser):
@@ -48,7 +26,7 @@ def test_accept_then_ready_moves_the_card_and_updates_the_shoppers_page_live(liv
     # A page that reloads loses this; the assertions at the end prove it stayed.
     shopper.evaluate("window.stayedOpen = true")
 
-    merchant = signed_in_context(browser, live_url, owner).new_page()
+    merchant = signed_in_context(browser, live_url, owner, viewport=DESKTOP).new_page()
     merchant.goto(f"{live_url}/merchant/{order.shop.slug}/orders/")
     expect(merchant.locator("#live-state")).to_have_text("Live: updates appear by themselves.")
     merchant.evaluate("window.stayedOpen = true")
@@ -81,7 +59,7 @@ def test_accept_then_ready_moves_the_card_and_updates_the_shoppers_page_live(liv
 def test_cancelling_from_the_dialog_moves_the_card_to_done(live_url, browser):
     order = paid_order()
     staff = member(order.shop, StaffRole.STAFF)
-    merchant = signed_in_context(browser, live_url, staff).new_page()
+    merchant = signed_in_context(browser, live_url, staff, viewport=DESKTOP).new_page()
     merchant.goto(f"{live_url}/merchant/{order.shop.slug}/orders/")
 
     card = merchant.locator(f"#order-card-{order.pk}")

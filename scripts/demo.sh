@@ -7,10 +7,10 @@ py=.venv/bin/python
 $py manage.py migrate --noinput
 $py manage.py seed_demo --if-empty
 $py manage.py deliver_outbox
-$py manage.py db_worker --interval 0.5 &
-worker=$!
 $py manage.py run_periodic &
 periodic=$!
-trap 'kill $worker $periodic 2>/dev/null' EXIT
-echo "Plaza is running at http://127.0.0.1:8000 (Ctrl-C stops it)"
-.venv/bin/uvicorn plaza.config.asgi:application --host 127.0.0.1 --port "${PORT:-8000}"
+trap 'kill $periodic 2>/dev/null' EXIT
+echo "Plaza is running at http://127.0.0.1:${PORT:-8000} (Ctrl-C stops it)"
+# One process serves the pages and sockets and runs the background tasks: with the
+# in-memory channel layer, a task's live push reaches only the sockets of its own process.
+$py manage.py serve --host 127.0.0.1 --port "${PORT:-8000}"

@@ -8,6 +8,8 @@ recheck; the socket checks again and, refused, leaves its groups and closes with
 it hears nothing more. Clients only listen: their writes go over HTTP.
 """
 
+import asyncio
+
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
@@ -18,9 +20,37 @@ CLOSE_FORBIDDEN = 4403
 CLOSE_NOT_FOUND = 4404
 
 
+# How long a push from another thread waits for the server's event loop to take it.
+HANDOFF_TIMEOUT_S = 5
+_server_loop: asyncio.AbstractEventLoop | None = None
+
+
+def remember_server_loop() -> None:
+    """Called by the ASGI application on each connection: the loop that serves the sockets.
+
+    The in-memory channel layer's queues belong to that loop, so a push made on another
+    thread of the same process (the in-process task worker of ``manage.py serve``, a test's
+    helper thread) is handed to it rather than run on a loop of its own.
+    """
+    global _server_loop
+    _server_loop = asyncio.get_running_loop()
+
+
+def _on_loop(loop: asyncio.AbstractEventLoop) -> bool:
+    try:
+        return asyncio.get_running_loop() is loop
+    except RuntimeError:
+        return False
+
+
 def send_to_group(group: str, message: dict) -> None:
     """From synchronous code (a subscriber): one message to every socket of a group."""
-    async_to_sync(get_channel_layer().group_send)(group, message)
+    layer = get_channel_layer()
+    loop = _server_loop
+    if loop is not None and loop.is_running() and not _on_loop(loop):
+        asyncio.run_coroutine_threadsafe(layer.group_send(group, message), loop).result(timeout=HANDOFF_TIMEOUT_S)
+        return
+    async_to_sync(layer.group_send)(group, message)
 
 
 class WatchConsumer(AsyncJsonWebsocketConsumer):

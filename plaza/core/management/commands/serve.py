@@ -16,7 +16,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
-        parser.add_argument("--interval", type=float, default=0.5, help="Seconds between looks for new tasks.")
+        parser.add_argument("--interval", type=float, default=0.1, help="Seconds between looks for new tasks (a live push waits at most this long).")
 
     def handle(self, *args, host: str, port: int, interval: float, **options):
         if settings.CHANNEL_LAYERS["default"]["BACKEND"] == "channels.layers.InMemoryChannelLayer":

@@ -1,8 +1,8 @@
 """Fan-out of a shared list's edits: 200 WebSocket clients on one list, one editor posting operations.
 
 Starts one uvicorn worker on 127.0.0.1 with the ASGI app (its own SQLite database under
-``PLAZA_BENCH_DIR``, recreated each run; outbox events delivered in the server right after
-commit), connects the clients with the ``websockets`` library (each a different friend of
+``PLAZA_BENCH_DIR``, recreated each run; as deployed, the edit's push is the outbox's live
+subscriber, run by the server right after the commit, no task worker involved), connects the clients with the ``websockets`` library (each a different friend of
 the owner, with their own session), then posts the edits one after another over HTTP.
 For each edit it measures the time from sending the POST until every client has received
 that version, and counts the clients that never did (lost messages). Once with the
@@ -164,8 +164,6 @@ def run(layer: str, clients: int, edits: int) -> None:
 
     list_id, token, sessions = seed(clients)
     connections.close_all()
-    # The server delivers each operation's event itself, right after its commit (no worker).
-    os.environ["PLAZA_TASK_BACKEND"] = "django_tasks.backends.immediate.ImmediateBackend"
     if layer == "redis":
         os.environ["REDIS_URL"] = os.environ.get("PLAZA_BENCH_REDIS_URL", DEFAULT_REDIS_URL)
         os.environ["PLAZA_REDIS_PREFIX"] = f"bench-{uuid.uuid4().hex[:8]}"

@@ -7,6 +7,14 @@ With the database task backend that task row is written in the same transaction 
 events, so a change, its events and their delivery commit together.
 If the process dies between commit and delivery the event rows are still pending, and
 ``manage.py deliver_outbox`` (run by the worker at start) picks them up.
+
+A *live* subscriber (``@subscriber("list.changed", live=True)``) pushes to open sockets.
+It runs once, in the process that committed, right after the commit: a push is worth
+something now, not whenever a task worker next looks (a second, for ``db_worker``). It is
+not retried: what a push carries can always be fetched again (a list's operations from
+their version, an ask's counts, the notification centre), and a socket that missed one
+catches up when it reconnects. A push that guards privacy (a socket losing access) is
+registered both ways: at once, and again by the task, which is retried until it succeeds.
 """
 
 import fnmatch
@@ -25,14 +33,16 @@ logger = logging.getLogger(__name__)
 
 Handler = Callable[[OutboxEvent], None]
 _subscribers: list[tuple[str, Handler]] = []
+_live_subscribers: list[tuple[str, Handler]] = []
 MAX_ATTEMPTS = 10
 
 
-def subscriber(pattern: str) -> Callable[[Handler], Handler]:
-    """Register a handler for topics matching ``pattern`` (shell-style, e.g. ``order.*``)."""
+def subscriber(pattern: str, *, live: bool = False) -> Callable[[Handler], Handler]:
+    """Register a handler for topics matching ``pattern`` (shell-style, e.g. ``order.*``);
+    ``live`` for a push to open sockets, run right after commit (see above)."""
 
     def register(handler: Handler) -> Handler:
-        _subscribers.append((pattern, handler))
+        (_live_subscribers if live else _subscribers).append((pattern, handler))
         return handler
 
     return register
@@ -48,8 +58,16 @@ def autodiscover_subscribers() -> None:
                     raise
 
 
+def _matching(registry: list[tuple[str, Handler]], topic: str) -> list[Handler]:
+    return [handler for pattern, handler in registry if fnmatch.fnmatchcase(topic, pattern)]
+
+
 def handlers_for(topic: str) -> list[Handler]:
-    return [handler for pattern, handler in _subscribers if fnmatch.fnmatchcase(topic, pattern)]
+    return _matching(_subscribers, topic)
+
+
+def live_handlers_for(topic: str) -> list[Handler]:
+    return _matching(_live_subscribers, topic)
 
 
 def record_event(topic: str, payload: dict) -> OutboxEvent:
@@ -64,6 +82,7 @@ def record_events(*events: tuple[str, dict]) -> list[OutboxEvent]:
     if not connection.in_atomic_block:
         raise RuntimeError("record_event must be called inside the transaction that makes the change")
     batch = _batch_for(connection)
+    batch.topics.update(topic for topic, _ in events)
     return OutboxEvent.objects.bulk_create(
         [OutboxEvent(topic=topic, payload=payload, batch=batch.key) for topic, payload in events]
     )
@@ -92,6 +111,7 @@ class _Batch:
 
     def __init__(self, connection):
         self.key = uuid.uuid4()
+        self.topics: set[str] = set()
         self.committed = False
         self.enqueued = False
         if _tasks_share_the_database(connection):
@@ -105,6 +125,7 @@ class _Batch:
 
     def __call__(self) -> None:
         self.committed = True
+        push_live(self.key, self.topics)
         if self.enqueued:
             return
         try:
@@ -125,6 +146,23 @@ def _batch_for(connection) -> _Batch:
         connection.plaza_outbox_batch = batch
         transaction.on_commit(batch, using=connection.alias)
     return batch
+
+
+def push_live(batch, topics) -> None:
+    """Run the live subscribers of what one committed transaction recorded, in order.
+
+    Read back from the table rather than remembered: events a rolled-back savepoint
+    recorded are not there. A failing push is logged and the others still run.
+    """
+    live_topics = [topic for topic in topics if live_handlers_for(topic)]
+    if not live_topics:
+        return
+    for event in OutboxEvent.objects.filter(batch=batch, topic__in=live_topics).order_by("id"):
+        for handler in live_handlers_for(event.topic):
+            try:
+                handler(event)
+            except Exception:
+                logger.exception("live subscriber %s failed for %s", handler.__qualname__, event)
 
 
 def deliver(event_id: int) -> bool:

@@ -41,6 +41,7 @@ def push_revoked(user_ids, list_ids) -> None:
 
 class ListConsumer(WatchConsumer):
     list_id: int
+    role: str | None = None
 
     def load_route(self, kwargs: dict) -> None:
         self.list_id = int(kwargs["list_id"])
@@ -58,6 +59,7 @@ class ListConsumer(WatchConsumer):
     def hello(self, access) -> dict:
         # The version after joining: a client behind it fetches the gap over HTTP.
         role, version = access
+        self.role = role
         return {"type": "hello", "version": version, "role": role}
 
     async def list_operation(self, message):
@@ -67,5 +69,7 @@ class ListConsumer(WatchConsumer):
         if self.list_id not in message["list_ids"]:
             return
         granted = await self.recheck()
-        if granted:
-            await self.send_json({"type": "role", "role": granted[0]})
+        # A recheck comes twice (at once, and from the task): announce only a change.
+        if granted and granted[0] != self.role:
+            self.role = granted[0]
+            await self.send_json({"type": "role", "role": self.role})

@@ -169,15 +169,14 @@ def unshare_circle(*, owner, list_id: int) -> None:
     _access_changed(shopping_list, before - {owner.pk})
 
 
-def forget_people(owner_id: int, other_id: int) -> list[int]:
+def forget_people(owner_id: int, other_id: int) -> None:
     """Two people are no longer friends: drop the member rows each had on the other's lists.
 
     Access already ended with the friendship (the rule reads it); this only keeps a later
-    friendship from silently reopening old lists. Returns the lists concerned.
+    friendship from silently reopening old lists.
     """
     between = Q(shopping_list__owner_id=owner_id, user_id=other_id) | Q(shopping_list__owner_id=other_id, user_id=owner_id)
     ListMember.objects.filter(between).delete()
-    return selectors.lists_owned_by([owner_id, other_id])
 
 
 # --- operations on items --------------------------------------------------------------

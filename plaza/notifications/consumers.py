@@ -4,9 +4,7 @@ A socket joins its own user's group only, so a notification's text reaches nobod
 its recipient. Clients only listen.
 """
 
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
-
-from plaza.core.live import CLOSE_FORBIDDEN, send_to_group
+from plaza.core.live import CLOSE_FORBIDDEN, LiveConsumer, send_to_group
 from plaza.notifications import selectors
 from plaza.notifications.models import Notification
 
@@ -38,14 +36,12 @@ def push_notification(notification_id: int) -> None:
     )
 
 
-class NotificationsConsumer(AsyncJsonWebsocketConsumer):
+class NotificationsConsumer(LiveConsumer):
     """Accepts, then joins the user's group, or closes with 4403 for a guest.
 
     Accepting before closing is what lets a browser see the code (a refused handshake
     only shows up as a failed connection, which the client would retry).
     """
-
-    group: str | None = None
 
     async def connect(self):
         await self.accept()
@@ -53,15 +49,7 @@ class NotificationsConsumer(AsyncJsonWebsocketConsumer):
         if not user.is_authenticated:
             await self.close(code=CLOSE_FORBIDDEN)
             return
-        self.group = notifications_group(user.pk)
-        await self.channel_layer.group_add(self.group, self.channel_name)
-
-    async def disconnect(self, code):
-        if self.group:
-            await self.channel_layer.group_discard(self.group, self.channel_name)
-
-    async def receive_json(self, content, **kwargs):
-        """Clients only listen."""
+        await self.join(notifications_group(user.pk))
 
     async def notification_created(self, message):
         await self.send_json(message["notification"])

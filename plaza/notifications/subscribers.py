@@ -172,6 +172,6 @@ def share_commented(event) -> None:
         )
 
 
-@subscriber("notification.created")
+@subscriber("notification.created", live=True)
 def push_live(event) -> None:
     push_notification(event.payload["notification_id"])

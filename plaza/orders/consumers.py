@@ -5,10 +5,9 @@ status from the web pages, so nothing private travels to a socket that should no
 """
 
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from plaza.core.errors import Forbidden
-from plaza.core.live import CLOSE_FORBIDDEN, CLOSE_NOT_FOUND, send_to_group
+from plaza.core.live import CLOSE_FORBIDDEN, CLOSE_NOT_FOUND, LiveConsumer, send_to_group
 from plaza.orders import selectors
 from plaza.shops.models import Shop
 from plaza.shops.permissions import ShopAction, authorize
@@ -40,14 +39,12 @@ def _may_watch_shop(user, shop_id: int) -> bool:
     return True
 
 
-class _OrderEventsConsumer(AsyncJsonWebsocketConsumer):
+class _OrderEventsConsumer(LiveConsumer):
     """Accepts, then either joins the group the subclass allows or closes with a reason code.
 
     Accepting before closing is what lets a browser see the code (a refused handshake
     only shows up as a failed connection, which the client would retry).
     """
-
-    group: str | None = None
 
     async def allowed_group(self) -> tuple[str | None, int]:
         raise NotImplementedError
@@ -58,15 +55,7 @@ class _OrderEventsConsumer(AsyncJsonWebsocketConsumer):
         if group is None:
             await self.close(code=refusal_code)
             return
-        self.group = group
-        await self.channel_layer.group_add(group, self.channel_name)
-
-    async def disconnect(self, code):
-        if self.group:
-            await self.channel_layer.group_discard(self.group, self.channel_name)
-
-    async def receive_json(self, content, **kwargs):
-        """Clients only listen."""
+        await self.join(group)
 
     async def order_event(self, message):
         await self.send_json({"type": message["topic"], "order_id": message["order_id"], "status": message["status"]})

@@ -39,6 +39,6 @@ def email_refund(event) -> None:
     )
 
 
-@subscriber("order.*")
+@subscriber("order.*", live=True)
 def push_live(event) -> None:
     push_order_event(event.topic, event.payload)

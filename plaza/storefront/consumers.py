@@ -1,6 +1,6 @@
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
+from plaza.core.live import CLOSE_NOT_FOUND, LiveConsumer
 from plaza.storefront.live import product_stock_group
 from plaza.storefront.selectors import published_products
 
@@ -10,7 +10,7 @@ def _is_public(product_id: int) -> bool:
     return published_products().filter(pk=product_id).exists()
 
 
-class ProductStockConsumer(AsyncJsonWebsocketConsumer):
+class ProductStockConsumer(LiveConsumer):
     """Pushes ``{"variant_id", "location_id", "available"}`` whenever a unit of the product moves.
 
     Anyone may listen to a published product: stock levels are on the public page anyway.
@@ -19,18 +19,10 @@ class ProductStockConsumer(AsyncJsonWebsocketConsumer):
     async def connect(self):
         product_id = self.scope["url_route"]["kwargs"]["product_id"]
         if not await _is_public(product_id):
-            await self.close(code=4404)
+            await self.close(code=CLOSE_NOT_FOUND)
             return
-        self.group = product_stock_group(product_id)
-        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.join(product_stock_group(product_id))
         await self.accept()
-
-    async def disconnect(self, code):
-        if hasattr(self, "group"):
-            await self.channel_layer.group_discard(self.group, self.channel_name)
-
-    async def receive_json(self, content, **kwargs):
-        """Listen-only: whatever a client sends is ignored."""
 
     async def stock_changed(self, message):
         await self.send_json(

@@ -7,7 +7,7 @@ from plaza.storefront.live import product_stock_group
 from plaza.storefront.selectors import forget_places, forget_popular_categories, product_id_of_variant
 
 
-@subscriber("stock.changed")
+@subscriber("stock.changed", live=True)
 def push_stock_change(event) -> None:
     payload = event.payload
     product_id = product_id_of_variant(payload["variant_id"])

@@ -152,3 +152,57 @@ def test_an_event_a_savepoint_rolled_back_is_skipped_by_its_transactions_deliver
         outbox.record_event("test.happened", {"n": 3})
     assert received == [("test.happened", {"n": 1}), ("test.happened", {"n": 3})]
     assert OutboxEvent.objects.filter(delivered_at__isnull=True).count() == 0
+
+
+@pytest.fixture
+def pushed():
+    seen: list[tuple[str, dict]] = []
+
+    def push(event):
+        seen.append((event.topic, event.payload))
+
+    outbox._live_subscribers.append(("test.*", push))
+    yield seen
+    outbox._live_subscribers.remove(("test.*", push))
+
+
+def test_a_live_subscriber_runs_right_after_commit_without_waiting_for_the_task(database_tasks, pushed, received):
+    with transaction.atomic():
+        outbox.record_event("test.happened", {"n": 1})
+        outbox.record_event("other.happened", {"n": 2})
+        outbox.record_event("test.happened", {"n": 3})
+        assert pushed == []
+    assert pushed == [("test.happened", {"n": 1}), ("test.happened", {"n": 3})]
+    assert received == [], "the durable subscribers wait for the task"
+    [batch] = queued_batches()
+    outbox.deliver_batch(batch)
+    assert received == [("test.happened", {"n": 1}), ("test.happened", {"n": 3})]
+    assert len(pushed) == 2, "the task does not push a second time"
+
+
+def test_nothing_is_pushed_for_a_rollback_or_a_rolled_back_savepoint(pushed):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        outbox.record_event("test.happened", {"n": 1})
+        raise RuntimeError("the change failed")
+    with transaction.atomic():
+        outbox.record_event("test.happened", {"n": 2})
+        with pytest.raises(RuntimeError), transaction.atomic():
+            outbox.record_event("test.happened", {"n": 3})
+            raise RuntimeError("the inner change failed")
+    assert pushed == [("test.happened", {"n": 2})]
+
+
+def test_a_failing_push_is_logged_and_the_rest_still_happens(pushed, received, caplog):
+    def broken(event):
+        raise ConnectionError("channel layer down")
+
+    outbox._live_subscribers.insert(0, ("test.*", broken))
+    try:
+        with transaction.atomic():
+            outbox.record_event("test.happened", {"n": 1})
+    finally:
+        outbox._live_subscribers.remove(("test.*", broken))
+    assert pushed == [("test.happened", {"n": 1})]
+    assert received == [("test.happened", {"n": 1})]
+    assert OutboxEvent.objects.get().delivered_at is not None
+    assert "live subscriber" in caplog.text and "channel layer down" in caplog.text

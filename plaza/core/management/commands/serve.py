@@ -2,7 +2,7 @@ import threading
 import uuid
 
 import uvicorn
-from django.conf import settings
+from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.core.management.base import BaseCommand
 from django_tasks_db.management.commands.db_worker import Worker
 
@@ -19,7 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=float, default=0.1, help="Seconds between looks for new tasks (a live push waits at most this long).")
 
     def handle(self, *args, host: str, port: int, interval: float, **options):
-        if settings.CHANNEL_LAYERS["default"]["BACKEND"] == "channels.layers.InMemoryChannelLayer":
+        if isinstance(get_channel_layer(), InMemoryChannelLayer):
             worker = Worker(
                 queue_names=["*"],
                 interval=interval,

@@ -87,6 +87,25 @@ async def test_an_edit_reaches_exactly_the_sockets_with_access(household):
         await socket.disconnect()
 
 
+async def test_an_edit_is_pushed_at_commit_and_a_loss_of_access_needs_no_worker_either(household, settings):
+    """With the deployed task queue (the database) and no worker running, the push is the
+    committing process's own: an edit arrives, and an unfriending closes the socket."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    editor = await open_ready_socket(household.shopping_list, household.editor)
+    viewer = await open_ready_socket(household.shopping_list, household.viewer)
+
+    await sync_to_async(add_item)(household.owner, household.shopping_list, "Bread")
+    assert (await next_operation(viewer))["payload"]["text"] == "Bread"
+    assert (await next_operation(editor))["payload"]["text"] == "Bread"
+
+    await sync_to_async(social.unfriend)(user=household.owner, friend_id=household.viewer.pk)
+    assert await closed_with(viewer) == 4403
+    await sync_to_async(add_item)(household.owner, household.shopping_list, "Milk")
+    assert (await next_operation(editor))["payload"]["text"] == "Milk"
+    assert await viewer.receive_nothing(timeout=0.3)
+    await editor.disconnect()
+
+
 async def assert_cut_off(socket, household, still_listening) -> None:
     """The socket is closed with 4403, and a later edit reaches the others only."""
     assert await closed_with(socket) == 4403

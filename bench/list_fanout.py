@@ -8,7 +8,7 @@ For each edit it measures the time from sending the POST until every client has 
 that version, and counts the clients that never did (lost messages). Once with the
 in-memory channel layer, once with Redis (``REDIS_URL``, default redis://127.0.0.1:6379/0).
 
-    python -m bench.list_fanout                       # 200 clients, 50 edits, both layers
+    python -m bench.list_fanout                       # 200 clients, 200 edits, both layers
     python -m bench.list_fanout --clients 50 --edits 20 --layers memory
 """
 
@@ -183,7 +183,7 @@ def run(layer: str, clients: int, edits: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clients", type=int, default=200)
-    parser.add_argument("--edits", type=int, default=50)
+    parser.add_argument("--edits", type=int, default=200)
     parser.add_argument("--layers", default=",".join(LAYERS), help="memory, redis or both (default memory,redis)")
     parser.add_argument("--layer", choices=LAYERS, help=argparse.SUPPRESS)
     parser.add_argument("--backend", default="sqlite", help=argparse.SUPPRESS)

@@ -68,6 +68,26 @@ def role_in(user, list_id: int) -> str | None:
     return access_to(user, list_id)[0]
 
 
+def role_on(user, shopping_list: ShoppingList) -> str | None:
+    """The user's role on a list already loaded (the writer's locked row), or None.
+
+    The rule above as a few indexed lookups: for one list, the query of :func:`lists_of`
+    costs more to build than to run (about 7 ms of an edit's 14). A test holds the two to
+    the same answers.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if shopping_list.owner_id == user.pk:
+        return OWNER
+    if not Friendship.objects.filter(user_id=shopping_list.owner_id, friend=user).exists():
+        return None
+    member_role = ListMember.objects.filter(shopping_list=shopping_list, user=user).values_list("role", flat=True).first()
+    if member_role is not None:
+        return None if member_role == MemberRole.NONE else member_role
+    in_circle = shopping_list.circle_id is not None and CircleMember.objects.filter(circle_id=shopping_list.circle_id, member=user).exists()
+    return shopping_list.circle_role if in_circle else None
+
+
 def may_edit(role: str | None) -> bool:
     return role in (OWNER, Role.EDITOR)
 

@@ -59,7 +59,7 @@ def _title(value) -> str:
 def _locked_list(user, list_id: int) -> tuple[ShoppingList, str]:
     """The list, row-locked, with the user's role; NotFound without access."""
     shopping_list = ShoppingList.objects.select_for_update().filter(pk=list_id).first() if selectors.valid_id(list_id) else None
-    role = selectors.role_in(user, list_id) if shopping_list else None
+    role = selectors.role_on(user, shopping_list) if shopping_list else None
     if role is None:
         raise NotFound("No such list.")
     return shopping_list, role

@@ -100,10 +100,13 @@ class AnswerOut(Schema):
 
 
 class FeedItemOut(Schema):
-    kind: Literal["share", "new_product", "ask_answer"]
+    kind: Literal["share", "new_products", "ask_answer"]
     created_at: datetime
     share: ShareOut | None = None
-    product: ProductBriefOut | None = None
+    products: list[ProductBriefOut] = Field(
+        default_factory=list, description="new_products: the newest few the shop added that are still on sale."
+    )
+    product_count: int | None = Field(None, description="new_products: how many it added (within 12 hours) that are still on sale.")
     answer: AnswerOut | None = None
     shop: ShopBriefOut | None = None
 
@@ -149,7 +152,8 @@ def _item_out(item: selectors.FeedItem) -> dict:
         return {"kind": "share", "created_at": item.share.created_at, "share": item.share, "shop": item.share.shop}
     if item.answer is not None:
         return {"kind": "ask_answer", "created_at": item.answer.created_at, "answer": item.answer}
-    return {"kind": "new_product", "created_at": item.news.created_at, "product": item.news.product, "shop": item.news.product.shop}
+    news = item.news
+    return {"kind": "new_products", "created_at": news.created_at, "products": news.products, "product_count": news.product_count, "shop": news.shop}
 
 
 @router.get("/", response={200: FeedPageOut, 401: ErrorOut, 422: ErrorOut})

@@ -3,9 +3,10 @@
 - ``FeedEntry``: one row per share per person it reached, written when the share is made
   (fan-out on write). A person's feed is then one index range, however many friends
   they have; who may see the share is still checked when the feed is read.
-- ``ShopNews``: one row per product a shop publishes, read through the shops a person
-  follows (fan-out on read): a shop may have thousands of followers and publish hundreds
-  of products in one import, which would be millions of rows written at once.
+- ``ShopNews``: what a shop added to its catalog within a few hours (its products are
+  ``ShopNewsProduct`` rows), read through the shops a person follows (fan-out on read): a
+  shop may have thousands of followers and publish hundreds of products in one import,
+  which would be millions of rows written at once, and one item in the feed, not hundreds.
 
 docs/architecture.md explains the choice with the measured figures.
 """
@@ -100,13 +101,21 @@ class FeedEntry(models.Model):
 
 class ShopNews(models.Model):
     shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="+")
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
+    # When its first product came: the feed's order, which later products do not change.
     created_at = models.DateTimeField()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["product"], name="shop_news_once_per_product")]
         indexes = [
             models.Index(fields=["shop", "-created_at", "-id"], name="shop_news_recent_idx"),
             # For following many shops: walk all news newest first and keep the followed ones.
             models.Index(fields=["-created_at", "-id"], name="shop_news_all_recent_idx"),
         ]
+
+
+class ShopNewsProduct(models.Model):
+    news = models.ForeignKey(ShopNews, on_delete=models.CASCADE, related_name="lines")
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["product"], name="shop_news_once_per_product")]
+        indexes = [models.Index(fields=["news", "-id"], name="shop_news_product_newest_idx")]

@@ -14,18 +14,19 @@ import binascii
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
 from plaza.accounts.models import User
 from plaza.asks.models import Answer
-from plaza.catalog.models import ProductImage, ProductStatus
-from plaza.feed.models import Comment, FeedEntry, Reaction, Share, ShopNews
+from plaza.catalog.models import Product, ProductImage, ProductStatus
+from plaza.feed.models import Comment, FeedEntry, Reaction, Share, ShopNews, ShopNewsProduct
 from plaza.lists.models import ListItem
 from plaza.core.errors import InvalidInput, NotFound
 from plaza.social import selectors as social
 from plaza.social.models import ShopFollow
+from plaza.shops.models import Shop
 from plaza.social.audiences import can_see, visible_to
 
 DEFAULT_PAGE = 20
@@ -37,6 +38,8 @@ REFILL_ROUNDS = 3
 NEWS_STREAM = 0
 SHARE_STREAM = 1
 ANSWER_STREAM = 2
+# The products a shop's news shows; the rest are a count and a link to the shop.
+NEWS_PRODUCTS_SHOWN = 4
 STREAMS = (NEWS_STREAM, SHARE_STREAM, ANSWER_STREAM)
 
 
@@ -126,10 +129,20 @@ class Cursor:
 
 
 @dataclass(frozen=True)
+class ShopNewsItem:
+    """What a shop added lately: its newest few products still on sale, and how many there are."""
+
+    shop: Shop
+    created_at: datetime
+    products: list[Product]
+    product_count: int
+
+
+@dataclass(frozen=True)
 class FeedItem:
     cursor: Cursor
     share: Share | None = None
-    news: ShopNews | None = None
+    news: ShopNewsItem | None = None
     answer: Answer | None = None
 
 
@@ -197,6 +210,33 @@ def home_feed(viewer, *, before: str | None = None, limit: int = DEFAULT_PAGE) -
     return FeedPage(_hydrate(viewer, page), next_position.encode() if has_more and next_position else None)
 
 
+def _news_items(news_ids: list[int]) -> dict[int, ShopNewsItem]:
+    on_sale = ShopNewsProduct.objects.filter(
+        news_id__in=news_ids, product__status=ProductStatus.PUBLISHED, product__shop__is_active=True
+    )
+    counts = dict(on_sale.order_by().values("news_id").annotate(count=Count("id")).values_list("news_id", "count"))
+    images = Prefetch("product__images", queryset=ProductImage.objects.order_by("position", "id"), to_attr="ordered_images")
+    newest = (
+        on_sale.annotate(rank=Window(RowNumber(), partition_by=F("news_id"), order_by=F("id").desc()))
+        .filter(rank__lte=NEWS_PRODUCTS_SHOWN)
+        .select_related("news__shop", "product__shop")
+        .prefetch_related(images)
+        .order_by("news_id", "-id")
+    )
+    lines: dict[int, list[ShopNewsProduct]] = {}
+    for line in newest:
+        lines.setdefault(line.news_id, []).append(line)
+    return {
+        news_id: ShopNewsItem(
+            shop=group[0].news.shop,
+            created_at=group[0].news.created_at,
+            products=[line.product for line in group],
+            product_count=counts[news_id],
+        )
+        for news_id, group in lines.items()
+    }
+
+
 def _hydrate(viewer, page: list[tuple[Cursor, FeedEntry | ShopNews | Answer]]) -> list[FeedItem]:
     share_ids = [row.share_id for _, row in page if isinstance(row, FeedEntry)]
     news_ids = [row.pk for _, row in page if isinstance(row, ShopNews)]
@@ -207,22 +247,14 @@ def _hydrate(viewer, page: list[tuple[Cursor, FeedEntry | ShopNews | Answer]]) -
         .select_related("author", "ask")
     }
     shares = {share.pk: share for share in _with_display_data(Share.objects.filter(pk__in=share_ids), viewer)}
-    images = Prefetch("product__images", queryset=ProductImage.objects.order_by("position", "id"), to_attr="ordered_images")
-    news = {
-        row.pk: row
-        for row in ShopNews.objects.filter(
-            pk__in=news_ids, product__status=ProductStatus.PUBLISHED, product__shop__is_active=True
-        )
-        .select_related("product", "product__shop")
-        .prefetch_related(images)
-    }
+    news = _news_items(news_ids)
     items = []
     for position, row in page:
         if isinstance(row, FeedEntry):
             if row.share_id in shares:
                 items.append(FeedItem(position, share=shares[row.share_id]))
         elif isinstance(row, ShopNews):
-            if row.pk in news:
+            if row.pk in news:  # else none of its products is on sale any more
                 items.append(FeedItem(position, news=news[row.pk]))
         elif row.pk in answers:
             items.append(FeedItem(position, answer=answers[row.pk]))

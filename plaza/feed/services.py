@@ -6,6 +6,7 @@ the two, since the event stays pending until the fan-out has run.
 """
 
 from collections.abc import Iterable
+from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -14,7 +15,7 @@ from plaza.core.errors import Forbidden, InvalidInput, NotFound
 from plaza.core.outbox import record_event
 from plaza.core.text import clean_text
 from plaza.feed import selectors
-from plaza.feed.models import MAX_COMMENT, MAX_MESSAGE, Comment, FeedEntry, Reaction, ReactionKind, Share, ShareKind, ShopNews
+from plaza.feed.models import MAX_COMMENT, MAX_MESSAGE, Comment, FeedEntry, Reaction, ReactionKind, Share, ShareKind, ShopNews, ShopNewsProduct
 from plaza.lists.models import ShoppingList
 from plaza.orders.models import Order, OrderStatus
 from plaza.shops.models import Shop
@@ -194,10 +195,25 @@ def forget_between(user_id: int, other_id: int) -> None:
     FeedEntry.objects.filter(recipient_id=other_id, actor_id=user_id).delete()
 
 
+# A product published within this long of a shop's latest news joins it: an import of 500
+# products is one item in the followers' feeds, a product next week is news of its own.
+NEWS_GROUPING_WINDOW = timedelta(hours=12)
+
+
 def record_shop_news(product_id: int, shop_id: int) -> None:
     try:
         with transaction.atomic():
-            ShopNews.objects.get_or_create(product_id=product_id, defaults={"shop_id": shop_id, "created_at": timezone.now()})
+            # Publications of one shop queue here, so two at once cannot open two groups.
+            if not Shop.objects.select_for_update().filter(pk=shop_id).exists():
+                return
+            if ShopNewsProduct.objects.filter(product_id=product_id).exists():
+                return
+            now = timezone.now()
+            news = (
+                ShopNews.objects.filter(shop_id=shop_id, created_at__gt=now - NEWS_GROUPING_WINDOW).order_by("-created_at", "-id").first()
+                or ShopNews.objects.create(shop_id=shop_id, created_at=now)
+            )
+            ShopNewsProduct.objects.create(news=news, product_id=product_id)
     except IntegrityError:
         # The product was deleted before its event was delivered.
         return

@@ -1,14 +1,17 @@
 """Sharing and the home feed through /api/v1/feed/: audiences, merging, paging, reactions, comments."""
 
 import json
+from datetime import timedelta
 
 import pytest
 from django.db import transaction
+from django.utils import timezone
 
 from plaza.asks import services as asks
+from plaza.catalog.models import ProductStatus
 from plaza.core.models import OutboxEvent
 from plaza.core.outbox import record_event
-from plaza.feed.models import Comment, FeedEntry, Reaction, Share
+from plaza.feed.models import Comment, FeedEntry, Reaction, Share, ShopNews
 from plaza.lists.models import ListItem, ShoppingList
 from plaza.social import services as social
 from tests.factories import ProductFactory, ShopFactory, UserFactory
@@ -163,16 +166,15 @@ def test_only_ones_own_orders_can_be_shared_and_they_show_no_prices(town, token_
 
 def test_the_feed_merges_followed_shops_news_newest_first_and_pages_without_repeats(town, token_client_for):
     ana, ben, _, _ = town
-    shop = ShopFactory(name="Fromagerie")
-    social.follow_shop(follower=ben, shop_id=shop.pk)
     as_ana, as_ben = token_client_for(ana), token_client_for(ben)
     expected = []
     for n in range(7):
         if n % 2:
+            shop = ShopFactory(name=f"Fromagerie {n}")
+            social.follow_shop(follower=ben, shop_id=shop.pk)
             product = ProductFactory(shop=shop, title=f"Cheese {n}")
-            with transaction.atomic():
-                record_event("product.published", {"product_id": product.pk, "shop_id": shop.pk})
-            expected.append(("new_product", product.title))
+            publish(product)
+            expected.append(("new_products", product.title))
         else:
             product = ProductFactory(title=f"Gift {n}")
             share_product(as_ana, product)
@@ -181,12 +183,38 @@ def test_the_feed_merges_followed_shops_news_newest_first_and_pages_without_repe
     seen, before = [], ""
     while True:
         page = as_ben.get(f"/api/v1/feed/?limit=3{'&before=' + before if before else ''}").json()
-        seen += [(item["kind"], (item["product"] or item["share"]["product"])["title"]) for item in page["items"]]
+        seen += [(item["kind"], (item["products"] or [item["share"]["product"]])[0]["title"]) for item in page["items"]]
         if not page["next_before"]:
             break
         before = page["next_before"]
 
     assert seen == list(reversed(expected))
+
+
+def publish(product) -> None:
+    with transaction.atomic():
+        record_event("product.published", {"product_id": product.pk, "shop_id": product.shop_id})
+
+
+def test_what_a_shop_adds_within_hours_is_one_item_and_later_products_are_news_again(town, token_client_for):
+    ben = town[1]
+    shop = ShopFactory(name="Fromagerie")
+    social.follow_shop(follower=ben, shop_id=shop.pk)
+    imported = [ProductFactory(shop=shop, title=f"Cheese {n}") for n in range(6)]
+    for product in imported:
+        publish(product)
+    publish(imported[0])  # published again: not news twice
+    imported[5].status = ProductStatus.DRAFT
+    imported[5].save(update_fields=["status"])
+
+    [item] = token_client_for(ben).get("/api/v1/feed/").json()["items"]
+    assert (item["kind"], item["shop"]["name"], item["product_count"]) == ("new_products", "Fromagerie", 5)
+    assert [product["title"] for product in item["products"]] == ["Cheese 4", "Cheese 3", "Cheese 2", "Cheese 1"]
+
+    ShopNews.objects.update(created_at=timezone.now() - timedelta(hours=13))
+    publish(ProductFactory(shop=shop, title="Next week's cheese"))
+    items = token_client_for(ben).get("/api/v1/feed/").json()["items"]
+    assert [(item["product_count"], item["products"][0]["title"]) for item in items] == [(1, "Next week's cheese"), (5, "Cheese 4")]
 
 
 def test_a_bad_cursor_is_a_clear_error(town, token_client_for):

@@ -63,7 +63,9 @@ def _validated_notification(kind, text, url, dedupe_key) -> dict:
 
 
 @transaction.atomic
-def notify(recipient_id: int, kind: str, *, actor_id: int | None, text: str, url: str, dedupe_key: str) -> Notification | None:
+def notify(
+    recipient_id: int, kind: str, *, actor_id: int | None, text: str, url: str, dedupe_key: str, subject: str = ""
+) -> Notification | None:
     """Tell someone what happened, the way their preference for the kind says.
 
     Returns the notification (the one an earlier delivery of the same event wrote, if
@@ -85,12 +87,21 @@ def notify(recipient_id: int, kind: str, *, actor_id: int | None, text: str, url
     try:
         with transaction.atomic():
             notification = Notification.objects.create(
-                recipient=recipient, kind=kind, actor_id=actor_id, email_due=channel == Channel.EMAIL, **cleaned
+                recipient=recipient, kind=kind, actor_id=actor_id, email_due=channel == Channel.EMAIL, subject=subject, **cleaned
             )
     except IntegrityError:  # the same event, delivered twice at once: the other delivery wrote it
         return Notification.objects.get(recipient=recipient, dedupe_key=cleaned["dedupe_key"])
     record_event("notification.created", {"notification_id": notification.pk, "recipient_id": recipient.pk})
     return notification
+
+
+def withdraw(subject: str) -> int:
+    """What was said about something now deleted goes: its text quoted it, its link leads nowhere,
+    and it is not e-mailed later. Returns how many notices went."""
+    if not subject:
+        return 0
+    deleted, _ = Notification.objects.filter(subject=subject).delete()
+    return deleted
 
 
 def _validated_ids(ids) -> list[int]:

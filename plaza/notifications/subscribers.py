@@ -63,7 +63,21 @@ def _quoted(text: str, limit: int = 80) -> str:
 
 
 def _tell(recipient_id: int, kind: str, event, *, actor_id: int | None, text: str, url: str) -> None:
-    services.notify(recipient_id, kind, actor_id=actor_id, text=text, url=url, dedupe_key=_event_key(event))
+    services.notify(recipient_id, kind, actor_id=actor_id, text=text, url=url, dedupe_key=_event_key(event), subject=_subject(event))
+
+
+def _subject(event) -> str:
+    """The ask or share a notice is about, so that deleting it takes the notice along."""
+    for key, name in (("ask_id", "ask"), ("share_id", "share")):
+        if key in event.payload:
+            return f"{name}:{event.payload[key]}"
+    return ""
+
+
+@subscriber("ask.deleted")
+@subscriber("share.deleted")
+def withdraw_notices_of_deleted(event) -> None:
+    services.withdraw(_subject(event))
 
 
 @subscriber("ask.created")

@@ -92,3 +92,26 @@ def test_a_long_question_is_shortened_in_the_notification(circle, delivered):
 
     text = Notification.objects.get(recipient=ben).text
     assert text.endswith("…”") and len(text) < 100
+
+
+def test_deleting_an_ask_or_a_share_takes_its_notices_along(circle, delivered, token_client_for):
+    ana, ben, cleo, dan, family = circle
+    draft = asks.AskDraft(question="Worth it?", product_id=ProductFactory().pk, poll_kind=PollKind.YES_NO, audience="circle", circle_id=family.pk)
+    with delivered():
+        ask = asks.create_ask(asker=ana, draft=draft)
+        kept = asks.create_ask(asker=ana, draft=draft)
+        asks.answer(author=cleo, ask_id=ask.pk, text="Yes!")
+        shared = feed.share(author=ana, kind="product", subject_id=ProductFactory().pk, audience="people", people_ids=[ben.pk])
+    with delivered():
+        feed.comment(user=ben, share_id=shared.pk, text="Nice")
+    assert sorted(kinds_for(ben)) == sorted([NotificationKind.ASK_RECEIVED] * 2 + [NotificationKind.SHARE_RECEIVED])
+    assert kinds_for(ana) == [NotificationKind.ASK_ANSWER, NotificationKind.SHARE_COMMENT]
+
+    with delivered():
+        asks.delete_ask(asker=ana, ask_id=ask.pk)
+        feed.delete_share(author=ana, share_id=shared.pk)
+
+    assert list(Notification.objects.filter(recipient=ben).values_list("url", flat=True)) == [f"/asks/{kept.pk}/"]
+    assert kinds_for(ana) == []
+    listed = token_client_for(cleo).get("/api/v1/notifications/").json()
+    assert [item["url"] for item in listed["items"]] == [f"/asks/{kept.pk}/"]

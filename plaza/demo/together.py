@@ -1,4 +1,5 @@
-"""The demo shopper's circle of friends: friendships, a circle, shares, an ask and a shared list.
+"""The demo shopper's circle of friends: friendships, a circle, shares, an ask, a shared list
+and a followed shop with news.
 
 Everything goes through the real services, so the feed, notifications and live pages see
 exactly what a person's own actions would have made.
@@ -22,6 +23,8 @@ FRIENDS = 5
 CIRCLE_NAME = "Family"
 SHARE_MESSAGES = ("Found this in town, look!", "Exactly what we were looking for.", "A good present idea?", "")
 LIST_ITEMS = (("Baguette", 2), ("Comté, 200 g", 1), ("Flowers for the table", 1), ("A bottle of red", 2))
+# What the followed shop "just added": its newest products, one item in the shopper's feed.
+FOLLOWED_SHOP_NEWS = 6
 
 
 def seed_friends_of(shopper: User, rng: random.Random) -> dict[str, int]:
@@ -59,4 +62,9 @@ def seed_friends_of(shopper: User, rng: random.Random) -> dict[str, int]:
             kind="add_item",
             payload={"item_id": str(uuid.UUID(int=rng.getrandbits(128))), "text": text, "quantity": quantity},
         )
-    return {"friendships": len(friends), "circles": 1, "shares": len(friends), "asks": 1, "shared lists": 1}
+    followed = rng.choice(products).shop
+    social.follow_shop(follower=shopper, shop_id=followed.pk)
+    newest = Product.objects.filter(shop=followed, status=ProductStatus.PUBLISHED).order_by("-pk")[:FOLLOWED_SHOP_NEWS]
+    for product in reversed(newest):
+        feed.record_shop_news(product.pk, followed.pk)
+    return {"friendships": len(friends), "circles": 1, "shares": len(friends), "asks": 1, "shared lists": 1, "followed shops": 1}

@@ -24,6 +24,8 @@ def test_the_demo_shopper_has_a_circle_to_shop_with():
     assert [circle.name for circle in circles_of(shopper)] == ["Family"]
     shared = [item for item in client.get("/api/v1/feed/").json()["items"] if item["kind"] == "share"]
     assert len(shared) == 5 and {item["share"]["author"]["name"] for item in shared} == {f.public_name for f in friends_of(shopper)}
+    [news] = [item for item in client.get("/api/v1/feed/").json()["items"] if item["kind"] == "new_products"]
+    assert news["product_count"] == 6 and len(news["products"]) == 4
     ask = Ask.objects.get(asker=shopper)
     assert client.get(f"/api/v1/asks/{ask.pk}").json()["total_votes"] == 1
     assert ShoppingList.objects.get(owner=shopper).items.count() == 4

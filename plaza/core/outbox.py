@@ -13,8 +13,9 @@ It runs once, in the process that committed, right after the commit: a push is w
 something now, not whenever a task worker next looks (a second, for ``db_worker``). It is
 not retried: what a push carries can always be fetched again (a list's operations from
 their version, an ask's counts, the notification centre), and a socket that missed one
-catches up when it reconnects. A push that guards privacy (a socket losing access) is
-registered both ways: at once, and again by the task, which is retried until it succeeds.
+catches up when it reconnects. A push that guards privacy (a socket losing access), or
+that a page could not recover by itself, is registered both ways: at once, and again by
+the task, which is retried until it succeeds.
 """
 
 import fnmatch

@@ -39,6 +39,10 @@ def email_refund(event) -> None:
     )
 
 
+# At once, and again from the task: the board does not poll while its socket is up, so a
+# push lost to a crash right after the commit would leave a new order unseen. The pages
+# refetch the order on each push, so hearing it twice is harmless.
 @subscriber("order.*", live=True)
+@subscriber("order.*")
 def push_live(event) -> None:
     push_order_event(event.topic, event.payload)

@@ -5,7 +5,9 @@ notifies once.
 """
 
 from plaza.accounts.models import User
+from plaza.asks import selectors as asks
 from plaza.core.outbox import subscriber
+from plaza.feed import selectors as feed
 from plaza.notifications import services
 from plaza.notifications.consumers import push_notification
 from plaza.notifications.models import NotificationKind
@@ -24,6 +26,13 @@ def _public_name(user_id: int) -> str | None:
     if user is None:
         return None
     return "".join(character if character.isprintable() else " " for character in user.public_name)
+
+
+def _still_in_audience(user_ids, may_see) -> list[int]:
+    """The audience was read when the ask or share was made, the notice is written later (a
+    worker's backlog can be hours): it goes only to those who may still see it, so a
+    question never reaches someone taken out of the circle meanwhile."""
+    return [user.pk for user in User.objects.filter(pk__in=user_ids).order_by("pk") if may_see(user)]
 
 
 @subscriber("friend.requested")
@@ -86,7 +95,8 @@ def asked(event) -> None:
     name = _public_name(asker_id)
     if name is None:
         return
-    for recipient_id in event.payload["recipient_ids"]:
+    ask_id = event.payload["ask_id"]
+    for recipient_id in _still_in_audience(event.payload["recipient_ids"], lambda user: asks.may_watch(user, ask_id)):
         _tell(
             recipient_id,
             NotificationKind.ASK_RECEIVED,
@@ -160,7 +170,9 @@ def shared_with_me(event) -> None:
     name = _public_name(author_id)
     if name is None:
         return
-    for recipient_id in event.payload.get("people_ids", []):
+    share_id = event.payload["share_id"]
+    people_ids = event.payload.get("people_ids", [])
+    for recipient_id in _still_in_audience(people_ids, lambda user: feed.visible_shares(user).filter(pk=share_id).exists()):
         _tell(
             recipient_id,
             NotificationKind.SHARE_RECEIVED,

@@ -13,7 +13,8 @@ The rules, for a viewer other than the author (who always sees their own):
 - ``friends``: the author's friends now;
 - ``circle``: the members of the author's circle now (members are always friends: an
   unfriending removes them), nobody once the circle is deleted;
-- ``people``: the people chosen.
+- ``people``: the people chosen (always among friends), while they are still friends, as
+  a circle's members are.
 """
 
 from collections.abc import Iterable
@@ -93,11 +94,12 @@ def visible_to(queryset: QuerySet, viewer) -> QuerySet:
     owner = OuterRef(owner_id)
     chosen = model.people.through.objects.filter(user=viewer, **{f"{model._meta.model_name}_id": OuterRef("pk")})
     blocked = Exists(Block.objects.filter(blocker=viewer, blocked=owner)) | Exists(Block.objects.filter(blocker=owner, blocked=viewer))
+    befriended = Exists(Friendship.objects.filter(user=viewer, friend=owner))
     reachable = (
         Q(audience=Audience.PUBLIC)
-        | (Q(audience=Audience.FRIENDS) & Exists(Friendship.objects.filter(user=viewer, friend=owner)))
+        | (Q(audience=Audience.FRIENDS) & befriended)
         | (Q(audience=Audience.CIRCLE) & Exists(CircleMember.objects.filter(member=viewer, circle=OuterRef("circle_id"))))
-        | (Q(audience=Audience.PEOPLE) & Exists(chosen))
+        | (Q(audience=Audience.PEOPLE) & Exists(chosen) & befriended)
     )
     return queryset.filter(Q(**{owner_id: viewer.pk}) | (reachable & ~blocked))
 
@@ -114,9 +116,9 @@ def reached_user_ids(instance: HasAudience) -> set[int]:
         if instance.circle_id is None:
             return set()
         return set(CircleMember.objects.filter(circle_id=instance.circle_id).values_list("member_id", flat=True))
+    friends = set(Friendship.objects.filter(user_id=author_id).values_list("friend_id", flat=True))
     if instance.audience == Audience.PEOPLE:
-        return set(instance.people.values_list("pk", flat=True))
-    reached = set(Friendship.objects.filter(user_id=author_id).values_list("friend_id", flat=True))
+        return set(instance.people.values_list("pk", flat=True)) & friends
     if instance.audience == Audience.PUBLIC:
-        reached |= set(UserFollow.objects.filter(followed_id=author_id).values_list("follower_id", flat=True))
-    return reached
+        return friends | set(UserFollow.objects.filter(followed_id=author_id).values_list("follower_id", flat=True))
+    return friends

@@ -103,13 +103,15 @@ def test_a_public_share_reaches_followers(town, token_client_for):
 def test_unfriending_and_blocking_take_shares_out_of_the_feed(town, token_client_for):
     ana, ben, cleo, _ = town
     shared = share_product(token_client_for(ana), ProductFactory())
+    chosen = share_product(token_client_for(ana), ProductFactory(), audience="people", people_ids=[ben.pk, cleo.pk])
 
     social.unfriend(user=ben, friend_id=ana.pk)
     social.block(blocker=cleo, person_id=ana.pk)
 
     for person in (ben, cleo):
         assert feed_share_ids(token_client_for(person)) == []
-        assert token_client_for(person).get(f"/api/v1/feed/shares/{shared['id']}").status_code == 404
+        for gone in (shared, chosen):
+            assert token_client_for(person).get(f"/api/v1/feed/shares/{gone['id']}").status_code == 404
     assert not FeedEntry.objects.exclude(recipient=ana).exists()
 
 

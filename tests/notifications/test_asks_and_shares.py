@@ -6,6 +6,7 @@ import pytest
 
 from plaza.asks import services as asks
 from plaza.asks.models import PollKind
+from plaza.core.outbox import deliver_pending
 from plaza.feed import services as feed
 from plaza.notifications.models import Notification, NotificationKind
 from plaza.social import services as social
@@ -115,3 +116,19 @@ def test_deleting_an_ask_or_a_share_takes_its_notices_along(circle, delivered, t
     assert kinds_for(ana) == []
     listed = token_client_for(cleo).get("/api/v1/notifications/").json()
     assert [item["url"] for item in listed["items"]] == [f"/asks/{kept.pk}/"]
+
+
+def test_a_late_delivery_tells_only_those_still_in_the_audience(circle):
+    """The worker is behind: by the time it writes the notices, Ben has left the circle and
+    Dan is no longer Ana's friend. Neither hears the question or of the share."""
+    ana, ben, cleo, dan, family = circle
+    draft = asks.AskDraft(question="Is this too loud?", product_id=ProductFactory().pk, poll_kind=PollKind.YES_NO, audience="circle", circle_id=family.pk)
+    asks.create_ask(asker=ana, draft=draft)
+    feed.share(author=ana, kind="product", subject_id=ProductFactory().pk, audience="people", people_ids=[cleo.pk, dan.pk])
+    social.remove_circle_member(owner=ana, circle_id=family.pk, member_id=ben.pk)
+    social.unfriend(user=ana, friend_id=dan.pk)
+
+    deliver_pending()
+
+    assert kinds_for(ben) == [] and kinds_for(dan) == []
+    assert sorted(kinds_for(cleo)) == sorted([NotificationKind.ASK_RECEIVED, NotificationKind.SHARE_RECEIVED])

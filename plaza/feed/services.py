@@ -124,7 +124,6 @@ def _own_share(author, share_id: int) -> Share:
 
 
 @transaction.atomic
-@transaction.atomic
 def delete_share(*, author, share_id: int) -> None:
     _own_share(author, share_id).delete()
     record_event("share.deleted", {"share_id": share_id, "author_id": author.pk})

@@ -5,12 +5,13 @@ notifies once.
 """
 
 from plaza.accounts.models import User
-from plaza.asks import selectors as asks
+from plaza.asks.models import Ask
 from plaza.core.outbox import subscriber
-from plaza.feed import selectors as feed
+from plaza.feed.models import Share
 from plaza.notifications import services
 from plaza.notifications.consumers import push_notification
 from plaza.notifications.models import NotificationKind
+from plaza.social.audiences import reached_user_ids
 
 
 def _event_key(event) -> str:
@@ -28,11 +29,15 @@ def _public_name(user_id: int) -> str | None:
     return "".join(character if character.isprintable() else " " for character in user.public_name)
 
 
-def _still_in_audience(user_ids, may_see) -> list[int]:
+def _still_in_audience(posted, user_ids) -> list[int]:
     """The audience was read when the ask or share was made, the notice is written later (a
-    worker's backlog can be hours): it goes only to those who may still see it, so a
-    question never reaches someone taken out of the circle meanwhile."""
-    return [user.pk for user in User.objects.filter(pk__in=user_ids).order_by("pk") if may_see(user)]
+    worker's backlog can be hours): it goes only to those the audience reaches now, so a
+    question never reaches someone taken out of the circle meanwhile (blocks are checked
+    by ``notify``)."""
+    if posted is None:
+        return []
+    reached = reached_user_ids(posted)
+    return [user_id for user_id in user_ids if user_id in reached]
 
 
 @subscriber("friend.requested")
@@ -95,8 +100,8 @@ def asked(event) -> None:
     name = _public_name(asker_id)
     if name is None:
         return
-    ask_id = event.payload["ask_id"]
-    for recipient_id in _still_in_audience(event.payload["recipient_ids"], lambda user: asks.may_watch(user, ask_id)):
+    ask = Ask.objects.filter(pk=event.payload["ask_id"]).first()
+    for recipient_id in _still_in_audience(ask, event.payload["recipient_ids"]):
         _tell(
             recipient_id,
             NotificationKind.ASK_RECEIVED,
@@ -170,9 +175,8 @@ def shared_with_me(event) -> None:
     name = _public_name(author_id)
     if name is None:
         return
-    share_id = event.payload["share_id"]
-    people_ids = event.payload.get("people_ids", [])
-    for recipient_id in _still_in_audience(people_ids, lambda user: feed.visible_shares(user).filter(pk=share_id).exists()):
+    share = Share.objects.filter(pk=event.payload["share_id"]).first()
+    for recipient_id in _still_in_audience(share, event.payload.get("people_ids", [])):
         _tell(
             recipient_id,
             NotificationKind.SHARE_RECEIVED,

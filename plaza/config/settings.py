@@ -80,7 +80,7 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "plaza.config.urls"
 ASGI_APPLICATION = "plaza.config.asgi.application"
-WSGI_APPLICATION = None
+WSGI_APPLICATION = "plaza.config.wsgi.application"
 
 TEMPLATES = [
     {
@@ -101,7 +101,21 @@ TEMPLATES = [
 # --- database -------------------------------------------------------------------------
 SQLITE_PATH = Path(os.environ.get("PLAZA_SQLITE_PATH", VAR_DIR / "plaza.sqlite3"))
 if os.environ.get("DATABASE_URL"):
-    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
+    # Connections come from a per-process pool (psycopg_pool): a request borrows one and
+    # gives it back when it ends, so a process never holds more than the pool's bound
+    # however many threads it runs (the ASGI server gives each request a fresh thread,
+    # which defeats Django's per-thread persistent connections). A deployment's total is
+    # processes x PLAZA_DB_POOL_MAX_SIZE; a borrower waits PLAZA_DB_POOL_TIMEOUT seconds
+    # for a free one before the request fails.
+    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=0)}
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": int(os.environ.get("PLAZA_DB_POOL_MIN_SIZE", "1")),
+        "max_size": int(os.environ.get("PLAZA_DB_POOL_MAX_SIZE", "4")),
+        "timeout": float(os.environ.get("PLAZA_DB_POOL_TIMEOUT", "10")),
+        # A connection unused this long is closed, down to min_size: a burst's
+        # connections do not stay open for hours after it.
+        "max_idle": float(os.environ.get("PLAZA_DB_POOL_MAX_IDLE", "60")),
+    }
 else:
     DATABASES = {
         "default": {
@@ -183,9 +197,16 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("PLAZA_MEDIA_ROOT", VAR_DIR / "media"))
+# The production profile (make serve) collects static files under names that carry a hash
+# of their content, which its front serves with far-future caching headers; a new release
+# gets new names, so no browser keeps an old file.
+STATIC_MANIFEST = env_bool("PLAZA_STATIC_MANIFEST", False)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage."
+        + ("ManifestStaticFilesStorage" if STATIC_MANIFEST else "StaticFilesStorage")
+    },
 }
 # Serve app static files straight from their folders: no collectstatic step to forget.
 WHITENOISE_USE_FINDERS = True

@@ -8,6 +8,12 @@ if [ ! -x .venv/bin/python ]; then
   "$python" -m venv .venv
 fi
 stamp=".venv/.installed-${extras:-base}"
+# Any install with extras includes the base packages.
+if [ -z "$extras" ]; then
+  for installed in .venv/.installed-*; do
+    if [ -f "$installed" ] && [ "$installed" -nt pyproject.toml ]; then stamp=$installed; fi
+  done
+fi
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   .venv/bin/pip install --quiet --upgrade pip
   if [ -n "$extras" ]; then

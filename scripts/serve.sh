@@ -30,6 +30,10 @@ var_dir=${PLAZA_VAR_DIR:-$PWD/var}
 run_dir="$var_dir/serve-$port"
 static_root="$var_dir/staticfiles"
 media_root=${PLAZA_MEDIA_ROOT:-$var_dir/media}
+if (exec 3<>"/dev/tcp/$bind/$port") 2>/dev/null; then
+  echo "Something already answers on $bind:$port; stop it or set PORT." >&2
+  exit 1
+fi
 mkdir -p "$run_dir" "$media_root"
 rm -f "$run_dir"/*.sock
 
@@ -38,21 +42,20 @@ $py manage.py migrate --noinput
 $py manage.py collectstatic --noinput --verbosity 0
 $py manage.py deliver_outbox >/dev/null
 
-sed -e "s|@FRONT_WORKERS@|$front_workers|g" -e "s|@RUN_DIR@|$run_dir|g" -e "s|@BIND@|$bind|g" \
+sed -e "s|@USER@|$(id -un) $(id -gn)|g" -e "s|@FRONT_WORKERS@|$front_workers|g" -e "s|@RUN_DIR@|$run_dir|g" -e "s|@BIND@|$bind|g" \
   -e "s|@PORT@|$port|g" -e "s|@STATIC_ROOT@|$static_root|g" -e "s|@MEDIA_ROOT@|$media_root|g" \
   deploy/nginx.conf >"$run_dir/nginx.conf"
 
 trap 'trap - EXIT INT TERM; kill $(jobs -p) 2>/dev/null; wait' EXIT INT TERM
-# The front runs as a user of its own, so the sockets it talks to are open to every user.
 # PLAZA_HTTP=asgi serves pages through uvicorn as well: the layout measured against.
 if [ "${PLAZA_HTTP:-wsgi}" = asgi ]; then
-  (umask 0 && exec .venv/bin/uvicorn plaza.config.asgi:application --uds "$run_dir/http.sock" \
+  (exec .venv/bin/uvicorn plaza.config.asgi:application --uds "$run_dir/http.sock" \
     --workers "$web_workers" --lifespan off --no-access-log --log-level warning) &
 else
-  (umask 0 && exec .venv/bin/gunicorn plaza.config.wsgi:application --bind "unix:$run_dir/http.sock" \
+  (exec .venv/bin/gunicorn plaza.config.wsgi:application --bind "unix:$run_dir/http.sock" \
     --workers "$web_workers" --worker-class sync --timeout 120 --graceful-timeout 20 --log-level warning) &
 fi
-(umask 0 && exec .venv/bin/uvicorn plaza.config.asgi:application --uds "$run_dir/ws.sock" \
+(exec .venv/bin/uvicorn plaza.config.asgi:application --uds "$run_dir/ws.sock" \
   --workers "$ws_workers" --lifespan off --no-access-log --log-level warning) &
 for _ in $(seq 1 "$task_workers"); do
   $py manage.py db_worker --interval 0.2 --no-reload &

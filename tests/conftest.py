@@ -1,7 +1,17 @@
 import uuid
 
 import pytest
+from django.conf import settings as django_settings
 from django.test import Client
+
+
+def pytest_collection_modifyitems(config, items):
+    if django_settings.IS_POSTGRES:
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (DATABASE_URL)")
+    for item in items:
+        if "postgres_only" in item.keywords:
+            item.add_marker(skip)
 
 
 @pytest.fixture(autouse=True)

@@ -279,6 +279,9 @@ def _check_publishable(product: Product) -> None:
 
 
 def _announce(product: Product, *, created: bool, was_published: bool) -> None:
+    # Every catalog change passes here: the product's version moves with it, since cached
+    # product pages are keyed by it (storefront.selectors.product_for_page).
+    Product.objects.filter(pk=product.pk).update(updated_at=timezone.now())
     _event("product.created" if created else "product.updated", product)
     if product.status == ProductStatus.PUBLISHED and not was_published:
         _event("product.published", product)

@@ -155,6 +155,11 @@ if REDIS_URL:
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "plaza.core.channel_layers.SweepingInMemoryChannelLayer"}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Each process's own memory, for what is cached under a version of its rows (a product
+# page's product under the product's and its shop's last change): never stale, so it needs
+# no invalidation across processes, and a read costs no round trip to Redis. Room for the
+# product pages a town's visitors share (a few KiB each), not Django's default 300.
+CACHES["local"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 10_000}}
 
 # --- background tasks -----------------------------------------------------------------
 TASKS = {

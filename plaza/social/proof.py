@@ -10,6 +10,7 @@ so it shows no one's purchases.
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.core.cache import caches
 from django.db.models import Q
 from django.utils import timezone
 
@@ -18,8 +19,8 @@ from plaza.lists.models import ListItem
 from plaza.orders.models import Order, OrderStatus
 from plaza.social.models import PrivacySettings
 from plaza.social.selectors import friend_ids
-from plaza.storefront.geo import Position
-from plaza.storefront.selectors import nearby_points
+from plaza.storefront.geo import Position, distance_km
+from plaza.storefront.selectors import shop_locations
 
 NEARBY_KM = 2.0
 POPULAR_DAYS = 7
@@ -81,10 +82,16 @@ def friends_on_shop(viewer, shop) -> FriendsProof:
     return _friends_proof(viewer, bought_filter=Q(shop=shop), saved_filter=Q(product__shop=shop) | Q(shop=shop))
 
 
-def buyers_nearby_this_week(product, position: Position) -> int:
-    """How many people bought the product this week at a shop within 2 km of the shopper;
-    0 below the threshold where the number would single people out."""
-    location_ids = [point.location_id for point in nearby_points(position, radius_km=NEARBY_KM)]
+def _nearby_location_ids(product, position: Position) -> list[int]:
+    # Only the product's own shop sells it: its locations are the ones to look at.
+    return [
+        location.pk
+        for location in shop_locations(product.shop, timezone.now())
+        if distance_km(position.latitude, position.longitude, location.latitude, location.longitude) <= NEARBY_KM
+    ]
+
+
+def _buyers_at(product, location_ids: list[int]) -> int:
     if not location_ids:
         return 0
     since = timezone.now() - timedelta(days=POPULAR_DAYS)
@@ -100,3 +107,25 @@ def buyers_nearby_this_week(product, position: Position) -> int:
         .count()
     )
     return buyers if buyers >= POPULAR_MIN_BUYERS else 0
+
+
+def buyers_nearby_this_week(product, position: Position) -> int:
+    """How many people bought the product this week at a shop within 2 km of the shopper;
+    0 below the threshold where the number would single people out."""
+    return _buyers_at(product, _nearby_location_ids(product, position))
+
+
+# A week's count moves slowly, and counting it costs a query on every view of a product
+# page: each process keeps the figure a minute per product and set of nearby locations.
+POPULAR_NEARBY_TTL_S = 60
+
+
+def popular_nearby(product, position: Position) -> int:
+    """:func:`buyers_nearby_this_week` as product pages show it: at most a minute old."""
+    location_ids = _nearby_location_ids(product, position)
+    key = f"proof:popular-nearby:{product.pk}:{','.join(map(str, location_ids))}"
+    buyers = caches["local"].get(key)
+    if buyers is None:
+        buyers = _buyers_at(product, location_ids)
+        caches["local"].set(key, buyers, POPULAR_NEARBY_TTL_S)
+    return buyers

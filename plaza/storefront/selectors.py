@@ -7,7 +7,7 @@ locations or products involved (tests/storefront/test_query_counts.py holds us t
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection
 from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
@@ -196,6 +196,9 @@ GAZETTEER_KEY = "storefront:gazetteer"
 # shop does: those events clear them (storefront/subscribers.py), the TTL bounds staleness
 # where an event cannot reach this cache (see POPULAR_CATEGORIES_TTL_S).
 GAZETTEER_TTL_S = 300
+# Each process also keeps a copy this long, so a page costs no round trip to the shared
+# cache; a change reaches every process within it.
+GAZETTEER_LOCAL_TTL_S = 30
 
 
 def gazetteer() -> list[Place]:
@@ -203,15 +206,19 @@ def gazetteer() -> list[Place]:
 
     A place sits at the centre of the shop locations it covers.
     """
-    places = cache.get(GAZETTEER_KEY)
+    places = caches["local"].get(GAZETTEER_KEY)
     if places is None:
-        places = _places()
-        cache.set(GAZETTEER_KEY, places, GAZETTEER_TTL_S)
+        places = cache.get(GAZETTEER_KEY)
+        if places is None:
+            places = _places()
+            cache.set(GAZETTEER_KEY, places, GAZETTEER_TTL_S)
+        caches["local"].set(GAZETTEER_KEY, places, GAZETTEER_LOCAL_TTL_S)
     return places
 
 
 def forget_places() -> None:
     cache.delete(GAZETTEER_KEY)
+    caches["local"].delete(GAZETTEER_KEY)
 
 
 def _places() -> list[Place]:
@@ -362,17 +369,53 @@ def shop_products(shop: Shop, *, category_slug: str = ""):
     return with_card_data(products.order_by("title", "pk"))
 
 
+# What a product page shows of the product and its shop is the same for every visitor: it
+# is cached in each process under the product's and the shop's last change (every catalog
+# write moves ``Product.updated_at``, every change of a location or its hours moves
+# ``Shop.updated_at``), so an edit is never served stale and no event has to reach the
+# cache. The TTL only bounds memory.
+PAGE_CACHE_TTL_S = 3600
+
+
 def product_for_page(shop_slug: str, handle: str) -> Product:
     """A published product of an active shop with what its page shows; raises Product.DoesNotExist."""
-    return (
+    stamp = (
         published_products()
-        .select_related("shop", "category")
-        .prefetch_related(
-            Prefetch("images", queryset=ProductImage.objects.order_by("position", "id"), to_attr="ordered_images"),
-            Prefetch("variants", queryset=Variant.objects.order_by("position", "id"), to_attr="ordered_variants"),
-        )
-        .get(shop__slug=shop_slug, handle=handle)
+        .filter(shop__slug=shop_slug, handle=handle)
+        .values_list("pk", "updated_at", "shop__updated_at")
+        .first()
     )
+    if stamp is None:
+        raise Product.DoesNotExist
+    product_id, product_changed, shop_changed = stamp
+    key = f"storefront:product:{product_id}:{product_changed.timestamp()}:{shop_changed.timestamp()}"
+    product = caches["local"].get(key)
+    if product is None:
+        product = (
+            Product.objects.select_related("shop", "category")
+            .prefetch_related(
+                Prefetch("images", queryset=ProductImage.objects.order_by("position", "id"), to_attr="ordered_images"),
+                Prefetch("variants", queryset=Variant.objects.order_by("position", "id"), to_attr="ordered_variants"),
+            )
+            .get(pk=product_id)
+        )
+        caches["local"].set(key, product, PAGE_CACHE_TTL_S)
+    return product
+
+
+def shop_locations(shop: Shop, at: datetime) -> list[Location]:
+    """The shop's locations with what :func:`opening_status` reads, in id order.
+
+    Cached like :func:`product_for_page`, under the shop's version and the day (hours
+    exceptions are read from today on).
+    """
+    day = timezone.localtime(at).date().isoformat()
+    key = f"storefront:shop-locations:{shop.pk}:{shop.updated_at.timestamp()}:{day}"
+    locations = caches["local"].get(key)
+    if locations is None:
+        locations = list(with_hours(Location.objects.filter(shop_id=shop.pk).order_by("pk"), at))
+        caches["local"].set(key, locations, PAGE_CACHE_TTL_S)
+    return locations
 
 
 @dataclass
@@ -388,7 +431,7 @@ class LocationStock:
 
 def product_stock(product: Product, position: Position, at: datetime) -> list[LocationStock]:
     """The product's shop locations, nearest first, with units available per variant."""
-    locations = with_hours(Location.objects.filter(shop_id=product.shop_id).order_by("pk"), at)
+    locations = shop_locations(product.shop, at)
     stock = Stock.objects.filter(variant__product=product).values_list("variant_id", "location_id", "quantity", "reserved")
     available: dict[int, dict[int, int]] = {}
     for variant_id, location_id, quantity, reserved in stock:

@@ -103,7 +103,7 @@ def product_detail(request, slug: str, handle: str):
             "page_data": presenters.product_page_data(product, stock, poll_url=poll_url),
             "json_ld": presenters.product_json_ld(request, product, stock),
             "friends_proof": proof.friends_on_product(request.user, product),
-            "buyers_nearby": proof.buyers_nearby_this_week(product, position),
+            "buyers_nearby": proof.popular_nearby(product, position),
             "nearby_km": proof.NEARBY_KM,
         },
     )

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.core.cache import caches
 from django.test import Client
 from django.utils import timezone
 
@@ -103,6 +104,21 @@ def test_popular_nearby_counts_people_this_week_within_two_km():
     assert proof.buyers_nearby_this_week(variant.product, position) == 0, "the same person twice is one"
     bought(None, variant, location=here, email="third@example.com")
     assert proof.buyers_nearby_this_week(variant.product, position) == 3
+
+
+def test_the_product_pages_popular_figure_is_kept_a_minute():
+    variant = VariantFactory()
+    here = LocationFactory(shop=variant.product.shop, latitude=45.7640, longitude=4.8357)
+    position = Position(45.7650, 4.8360, "Lyon")
+    for n in range(3):
+        bought(None, variant, location=here, email=f"buyer{n}@example.com")
+    assert proof.popular_nearby(variant.product, position) == 3
+
+    bought(None, variant, location=here, email="fourth@example.com")
+    assert proof.buyers_nearby_this_week(variant.product, position) == 4
+    assert proof.popular_nearby(variant.product, position) == 3, "a minute old at most, not counted on every view"
+    caches["local"].clear()
+    assert proof.popular_nearby(variant.product, position) == 4
 
 
 def test_the_product_page_shows_friends_who_bought_it(ana_and_friends):

@@ -18,7 +18,7 @@ REPO = Path(__file__).resolve().parent.parent
 BENCH_DIR = Path(os.environ.get("PLAZA_BENCH_DIR", "/tmp/plaza-bench"))
 POSTGRES_URL = os.environ.get("PLAZA_BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/plaza_bench")
 # Each benchmark has its own database: the checkout race must not land in the browsing town.
-DATABASE_SUFFIX = {"checkout": "", "browse": "_browse", "feed": "_feed"}
+DATABASE_SUFFIX = {"checkout": "", "browse": "_browse", "feed": "_feed", "list_fanout": "_list_fanout"}
 BACKENDS = ("sqlite", "postgres")
 RESULT_PREFIX = "BENCH-RESULT "
 
@@ -71,6 +71,56 @@ def create_postgres_database(url: str) -> None:
         exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if not exists:
             connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def drop_postgres_database(url: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    server, _, name = url.partition("?")[0].rpartition("/")
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
+        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+SERVE_START_TIMEOUT_S = 300
+
+
+def start_make_serve(port: int, environment: dict[str, str], log: Path) -> subprocess.Popen:
+    """``scripts/serve.sh`` (what ``make serve`` runs) on ``port``, once it answers /healthz; its output goes to ``log``."""
+    import time
+    import urllib.request
+
+    with log.open("w") as log_file:
+        server = subprocess.Popen(
+            ["bash", "scripts/serve.sh"],
+            cwd=REPO,
+            env={**environment, "PORT": str(port)},
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    deadline = time.monotonic() + SERVE_START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"make serve exited with {server.returncode}; see {log}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as response:
+                if response.status == 200:
+                    return server
+        except OSError:
+            time.sleep(0.5)
+    stop_make_serve(server)
+    raise SystemExit(f"make serve did not answer in {SERVE_START_TIMEOUT_S} s; see {log}")
+
+
+def stop_make_serve(server: subprocess.Popen) -> None:
+    """SIGTERM, as Ctrl-C would: serve.sh stops every process it started."""
+    if server.poll() is None:
+        server.terminate()
+        try:
+            server.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, 9)
 
 
 def percentile(values: list[float], percent: float) -> float:

@@ -6,9 +6,11 @@ subscriber, run by the server right after the commit, no task worker involved), 
 the owner, with their own session), then posts the edits one after another over HTTP.
 For each edit it measures the time from sending the POST until every client has received
 that version, and counts the clients that never did (lost messages). Once with the
-in-memory channel layer, once with Redis (``REDIS_URL``, default redis://127.0.0.1:6379/0).
+in-memory channel layer, once with Redis (``REDIS_URL``, default redis://127.0.0.1:6379/0),
+and once as ``make serve`` runs (``serve``: PostgreSQL, Redis, nginx in front, the edit
+posted to a WSGI worker, the sockets on uvicorn).
 
-    python -m bench.list_fanout                       # 200 clients, 200 edits, both layers
+    python -m bench.list_fanout                       # 200 clients, 200 edits, all three ways
     python -m bench.list_fanout --clients 50 --edits 20 --layers memory
 """
 
@@ -23,10 +25,22 @@ import time
 import uuid
 
 from bench.browse import free_port, start_server
-from bench.common import BENCH_DIR, emit_result, machine, percentile, print_table, run_child, setup_django
+from bench.common import (
+    BENCH_DIR,
+    drop_postgres_database,
+    emit_result,
+    machine,
+    percentile,
+    postgres_url,
+    print_table,
+    run_child,
+    setup_django,
+    start_make_serve,
+    stop_make_serve,
+)
 
 NAME = "list_fanout"
-LAYERS = ("memory", "redis")
+LAYERS = ("memory", "redis", "serve")
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 RECEIVE_TIMEOUT_S = 5
 # Each handshake reads the session and the list's access in a worker thread: open a few at a time.
@@ -168,41 +182,52 @@ def run(layer: str, clients: int, edits: int) -> None:
         os.environ["REDIS_URL"] = os.environ.get("PLAZA_BENCH_REDIS_URL", DEFAULT_REDIS_URL)
         os.environ["PLAZA_REDIS_PREFIX"] = f"bench-{uuid.uuid4().hex[:8]}"
     port = free_port()
-    server = start_server(port, BENCH_DIR / NAME / f"server-{layer}.log")
+    log = BENCH_DIR / NAME / f"server-{layer}.log"
+    if layer == "serve":
+        environment = {**os.environ, "REDIS_URL": os.environ.get("PLAZA_BENCH_REDIS_URL", DEFAULT_REDIS_URL)}
+        server = start_make_serve(port, environment, log)
+    else:
+        server = start_server(port, log)
     try:
         figures = asyncio.run(fan_out(port, list_id, token, sessions, edits))
         emit_result({"layer": layer, **figures})
     finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=10)
-        except Exception:
-            server.kill()
+        if layer == "serve":
+            stop_make_serve(server)
+        else:
+            server.send_signal(signal.SIGTERM)
+            try:
+                server.wait(timeout=10)
+            except Exception:
+                server.kill()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clients", type=int, default=200)
     parser.add_argument("--edits", type=int, default=200)
-    parser.add_argument("--layers", default=",".join(LAYERS), help="memory, redis or both (default memory,redis)")
+    parser.add_argument("--layers", default=",".join(LAYERS), help="some of memory, redis, serve (default all three)")
     parser.add_argument("--layer", choices=LAYERS, help=argparse.SUPPRESS)
     parser.add_argument("--backend", default="sqlite", help=argparse.SUPPRESS)
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     options = parser.parse_args()
     layers = [layer for layer in options.layers.split(",") if layer]
     if not (1 <= options.clients <= 500 and 1 <= options.edits <= 500 and layers and set(layers) <= set(LAYERS)):
-        parser.error("keep --clients to 1..500, --edits to 1..500 and --layers to memory and/or redis")
+        parser.error("keep --clients to 1..500, --edits to 1..500 and --layers to some of memory, redis, serve")
     if options.child:
         # A fresh database each run: the figures never depend on what an earlier run left.
         shutil.rmtree(BENCH_DIR / NAME, ignore_errors=True)
-        setup_django("sqlite", NAME)
+        if options.backend == "postgres":
+            drop_postgres_database(postgres_url(NAME))
+        setup_django(options.backend, NAME)
         run(options.layer, options.clients, options.edits)
         return
 
     results = []
     for layer in layers:
         arguments = ["--layer", layer, "--clients", str(options.clients), "--edits", str(options.edits)]
-        results += run_child(__spec__.name, "sqlite", arguments, CHILD_TIMEOUT_S)
+        backend = "postgres" if layer == "serve" else "sqlite"
+        results += run_child(__spec__.name, backend, arguments, CHILD_TIMEOUT_S)
     print(f"List fan-out — {machine()}")
     print_table(
         [

@@ -23,7 +23,6 @@ import json
 import os
 import random
 import re
-import signal
 import subprocess
 import sys
 import time
@@ -31,7 +30,7 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlencode
 
-from bench.common import BENCH_DIR, REPO, emit_result, machine, print_table, run_child, setup_django
+from bench.common import BENCH_DIR, REPO, emit_result, machine, print_table, run_child, setup_django, start_make_serve, stop_make_serve
 
 PEERS = Path(os.environ.get("PLAZA_PEERS_DIR", REPO.parent / "shared" / "peers"))
 KINDS = ("static", "bare view", "product", "search", "listing")
@@ -46,7 +45,6 @@ URL_DIR = BENCH_DIR / "serving"
 SAMPLE_SIZE = 2000
 SEED = 42
 WARM_UP_S = 4
-START_TIMEOUT_S = 300
 IDLE_WAIT_S = 600
 RESULT_PATTERN = re.compile(r"(\w+)=([0-9.]+)")
 STATIC_SAMPLE = "storefront/near.js"
@@ -108,19 +106,6 @@ def plaza_environment(http: str) -> dict[str, str]:
     return environment
 
 
-def wait_until_answers(url: str, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.5)
-    raise SystemExit(f"{url} did not answer in {timeout:.0f} s")
-
-
 def wait_idle(url: str) -> None:
     """Until a trivial request takes under 100 ms twice in a row: the last run's backlog is gone."""
     quick = 0
@@ -165,27 +150,14 @@ class Systems:
         subprocess.run(["bash", str(oscar / "setup.sh"), str(self.products)], check=True, stdout=subprocess.DEVNULL)
         subprocess.run(["bash", str(oscar / "serve.sh"), str(self.oscar_port)], check=True, stdout=subprocess.DEVNULL)
         subprocess.run(["bash", str(oscar / "urls.sh"), str(self.oscar_port), str(SAMPLE_SIZE)], check=True, stdout=subprocess.DEVNULL)
-        run_child(__spec__.name, "postgres", ["--child-urls", "--plaza-port", str(self.plaza_port)], START_TIMEOUT_S * 4)
-        log = (BENCH_DIR / "serving" / "serve.log").open("w")
-        self.plaza = subprocess.Popen(
-            ["bash", "scripts/serve.sh"],
-            cwd=REPO,
-            env={**plaza_environment(self.http), "PORT": str(self.plaza_port)},
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        wait_until_answers(f"http://127.0.0.1:{self.plaza_port}/healthz", START_TIMEOUT_S)
+        run_child(__spec__.name, "postgres", ["--child-urls", "--plaza-port", str(self.plaza_port)], 1200)
+        self.plaza = start_make_serve(self.plaza_port, plaza_environment(self.http), BENCH_DIR / "serving" / "serve.log")
         write_static_url(self.plaza_port)
 
     def stop(self) -> None:
         subprocess.run(["bash", str(PEERS / "oscar" / "stop.sh")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        if self.plaza is not None and self.plaza.poll() is None:
-            os.killpg(self.plaza.pid, signal.SIGTERM)
-            try:
-                self.plaza.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.plaza.pid, signal.SIGKILL)
+        if self.plaza is not None:
+            stop_make_serve(self.plaza)
 
     def url_file(self, system: str, kind: str) -> Path:
         if system == "oscar":

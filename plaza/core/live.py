@@ -10,12 +10,13 @@ it hears nothing more. Clients only listen: their writes go over HTTP.
 """
 
 import asyncio
+import threading
 
 from asgiref.sync import async_to_sync
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
-from channels.layers import get_channel_layer
+from channels.layers import InMemoryChannelLayer, get_channel_layer
 
 # WebSocket close codes in the application range, echoing HTTP: clients stop retrying.
 CLOSE_FORBIDDEN = 4403
@@ -45,11 +46,33 @@ def _on_loop(loop: asyncio.AbstractEventLoop) -> bool:
         return False
 
 
+_push_loop: asyncio.AbstractEventLoop | None = None
+_push_loop_lock = threading.Lock()
+
+
+def _process_push_loop() -> asyncio.AbstractEventLoop:
+    """An event loop on a thread of its own, for a process that serves no sockets.
+
+    A WSGI worker or a task worker pushes through the Redis layer after each commit. Run on
+    a loop made for each push (``async_to_sync``), every push would open and close its own
+    Redis connections; on this one the layer keeps its connection pool.
+    """
+    global _push_loop
+    with _push_loop_lock:
+        if _push_loop is None:
+            loop = asyncio.new_event_loop()
+            threading.Thread(target=loop.run_forever, name="plaza-live-push", daemon=True).start()
+            _push_loop = loop
+        return _push_loop
+
+
 def send_to_group(group: str, message: dict) -> None:
     """From synchronous code (a subscriber): one message to every socket of a group."""
     layer = get_channel_layer()
     loop = _server_loop
-    if loop is not None and loop.is_running() and not _on_loop(loop):
+    if loop is None and not isinstance(layer, InMemoryChannelLayer):
+        loop = _process_push_loop()
+    if loop is not None and (loop is _push_loop or loop.is_running()) and not _on_loop(loop):
         asyncio.run_coroutine_threadsafe(layer.group_send(group, message), loop).result(timeout=HANDOFF_TIMEOUT_S)
         return
     async_to_sync(layer.group_send)(group, message)

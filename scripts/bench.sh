@@ -21,5 +21,17 @@ echo "== home feed: 500 friends among 1,000,000 shares (seeded on first run, the
 $py -m bench.feed --backend "$backends"
 
 echo
-echo "== live list fan-out: 200 WebSocket clients, in-memory and Redis layers =="
+echo "== live list fan-out: 200 WebSocket clients: in-memory and Redis layers, and make serve =="
+if [ "$backends" = sqlite ]; then
+  $py -m bench.list_fanout --layers memory,redis
+  exit 0
+fi
 $py -m bench.list_fanout
+
+echo
+echo "== make serve beside django-oscar (../shared/peers): static, bare view, product, search, listing =="
+$py -m bench.serving
+
+echo
+echo "== soak: mixed traffic against make serve, PostgreSQL sessions and memory over time =="
+$py -m bench.soak --minutes "${PLAZA_SOAK_MINUTES:-10}"

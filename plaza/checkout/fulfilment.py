@@ -9,11 +9,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Prefetch
 from django.utils import timezone
 
 from plaza.orders.models import FulfilmentMethod
-from plaza.shops.models import HoursException, Location, Shop
+from plaza.shops.models import Location, Shop
 from plaza.shops.selectors import is_open, local_zone
 from plaza.storefront.geo import distance_km
 
@@ -21,16 +20,6 @@ SLOT = timedelta(minutes=15)
 SLOT_DAYS = 3
 # is_open treats closing time as closed; the slot's last instant must still be open.
 _SLOT_LAST_INSTANT = SLOT - timedelta(microseconds=1)
-
-
-def checkout_locations(shop: Shop) -> list[Location]:
-    """The shop's locations with what slot and range checks read, in three queries."""
-    today = timezone.localdate()
-    return list(
-        shop.locations.order_by("id").prefetch_related(
-            "opening_hours", Prefetch("hours_exceptions", queryset=HoursException.objects.filter(date__gte=today))
-        )
-    )
 
 
 OFFER_GRACE = timedelta(minutes=10)

@@ -8,9 +8,10 @@ from decimal import Decimal
 from django.utils import timezone
 
 from plaza.catalog.models import ProductStatus
-from plaza.checkout.fulfilment import MethodOffer, checkout_locations, offered_methods, pickup_slots
+from plaza.checkout.fulfilment import MethodOffer, offered_methods, pickup_slots
 from plaza.checkout.models import Cart, CartLine
 from plaza.checkout.pricing import line_total
+from plaza.shops.selectors import shop_locations
 from plaza.shops.models import Location, Shop
 
 
@@ -129,7 +130,7 @@ class FulfilmentOptions:
 
 def fulfilment_options(shop: Shop, now: datetime | None = None) -> FulfilmentOptions:
     now = now or timezone.now()
-    locations = checkout_locations(shop)
+    locations = shop_locations(shop)
     return FulfilmentOptions(
         shop=shop,
         locations=[LocationChoice(location, pickup_slots(location, now)) for location in locations],

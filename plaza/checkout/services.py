@@ -25,7 +25,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from plaza.catalog.models import ProductStatus, Variant
-from plaza.checkout.fulfilment import checkout_locations, delivering_locations, pickup_slot_error
+from plaza.checkout.fulfilment import delivering_locations, pickup_slot_error
 from plaza.checkout.models import Cart, CartLine
 from plaza.checkout.pricing import MAX_ORDER_TOTAL, Totals, compute_totals, line_total
 from plaza.checkout.selectors import as_cart_token, find_cart
@@ -40,6 +40,7 @@ from plaza.payments.models import Payment
 from plaza.payments.providers import get_provider
 from plaza.payments.selectors import last_authorization_error
 from plaza.payments.providers.base import PaymentProvider, ProviderResult
+from plaza.shops.selectors import shop_locations
 from plaza.shops.models import Location, Shop
 
 S = OrderStatus
@@ -351,7 +352,7 @@ def _plan(cart: Cart, shop: Shop, details: CheckoutDetails, user, now: datetime)
     order_fields = _contact(errors, details, user)
     provider, payment_details = _payment(errors, details)
     method = details.fulfilment_method
-    locations = checkout_locations(shop)
+    locations = shop_locations(shop)
     pickup_location, candidates = None, []
     if method == FulfilmentMethod.PICKUP:
         pickup_location, where = _pickup(errors, details, locations, now)

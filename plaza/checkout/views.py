@@ -9,13 +9,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from plaza.checkout import selectors, services
-from plaza.checkout.fulfilment import checkout_locations, pickup_slots
+from plaza.checkout.fulfilment import pickup_slots
 from plaza.checkout.forms import AddToCartForm, CardForm, CheckoutForm, QuantityForm
 from plaza.checkout.selectors import CART_SESSION_KEY
 from plaza.core.errors import InvalidInput, NotFound, PlazaError
 from plaza.orders.models import OrderStatus
 from plaza.payments.providers import all_providers, get_provider
 from plaza.payments.selectors import last_authorization_error
+from plaza.shops.selectors import shop_locations
 from plaza.shops.models import Shop
 
 
@@ -193,7 +194,7 @@ def slot_options(request, shop_slug: str):
     shop = selectors.shop_for_checkout(shop_slug)
     location_id = request.GET.get("location_id", "")
     location = next(
-        (l for l in checkout_locations(shop) if str(l.pk) == location_id and l.pickup_enabled), None
+        (l for l in shop_locations(shop) if str(l.pk) == location_id and l.pickup_enabled), None
     ) if shop else None
     if location is None:
         raise Http404("No such pick-up location.")

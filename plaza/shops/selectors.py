@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.cache import caches
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -186,14 +187,31 @@ def upcoming_exceptions(location: Location, today: date | None = None) -> list[H
     return [exception for exception in location.hours_exceptions.all() if exception.date >= today]
 
 
+def hours_prefetches(today: date) -> tuple:
+    """What reads of a location's hours need: its weekly hours and its exceptions from today on."""
+    return ("opening_hours", Prefetch("hours_exceptions", queryset=HoursException.objects.filter(date__gte=today)))
+
+
 def _locations_with_hours(today: date) -> Prefetch:
-    return Prefetch(
-        "locations",
-        queryset=Location.objects.prefetch_related(
-            "opening_hours",
-            Prefetch("hours_exceptions", queryset=HoursException.objects.filter(date__gte=today)),
-        ),
-    )
+    return Prefetch("locations", queryset=Location.objects.prefetch_related(*hours_prefetches(today)))
+
+
+# A shop's locations with their hours are read by every page of its products and by every
+# checkout, and change only through services that move ``Shop.updated_at``
+# (services._location_changed): each process keeps them under that version and the day
+# (exceptions are read from today on), so they are never stale. The TTL only bounds memory.
+SHOP_LOCATIONS_TTL_S = 3600
+
+
+def shop_locations(shop: Shop, at: datetime | None = None) -> list[Location]:
+    """The shop's locations with their hours (see :func:`hours_prefetches`), in id order."""
+    day = _local(at).date()
+    key = f"shops:locations:{shop.pk}:{shop.updated_at.timestamp()}:{day.isoformat()}"
+    locations = caches["local"].get(key)
+    if locations is None:
+        locations = list(Location.objects.filter(shop_id=shop.pk).order_by("pk").prefetch_related(*hours_prefetches(day)))
+        caches["local"].set(key, locations, SHOP_LOCATIONS_TTL_S)
+    return locations
 
 
 def public_shops(*, kind: str | None = None) -> QuerySet[Shop]:
@@ -222,13 +240,7 @@ def shop_detail(slug: str, *, today: date | None = None) -> Shop | None:
 
 def location_with_hours(location_id: int, *, shop: Shop, today: date | None = None) -> Location | None:
     today = today or timezone.localdate()
-    return (
-        Location.objects.filter(shop=shop, pk=location_id)
-        .prefetch_related(
-            "opening_hours", Prefetch("hours_exceptions", queryset=HoursException.objects.filter(date__gte=today))
-        )
-        .first()
-    )
+    return Location.objects.filter(shop=shop, pk=location_id).prefetch_related(*hours_prefetches(today)).first()
 
 
 def shops_of_user(user) -> QuerySet[Shop]:

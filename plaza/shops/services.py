@@ -268,7 +268,7 @@ def set_shop_logo(*, user: User, shop: Shop, upload) -> Shop:
 
 def _location_changed(location: Location, change: str) -> None:
     # A shop's pages show its locations and hours, and are cached under the shop's version
-    # (storefront.selectors.shop_locations): a change here is a change of the shop.
+    # (selectors.shop_locations): a change here is a change of the shop.
     Shop.objects.filter(pk=location.shop_id).update(updated_at=timezone.now())
     record_event("location.changed", {"shop_id": location.shop_id, "location_id": location.pk, "change": change})
 

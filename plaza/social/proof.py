@@ -18,9 +18,9 @@ from plaza.accounts.models import User
 from plaza.lists.models import ListItem
 from plaza.orders.models import Order, OrderStatus
 from plaza.social.models import PrivacySettings
+from plaza.shops.selectors import shop_locations
 from plaza.social.selectors import friend_ids
 from plaza.storefront.geo import Position, distance_km
-from plaza.storefront.selectors import shop_locations
 
 NEARBY_KM = 2.0
 POPULAR_DAYS = 7

@@ -15,7 +15,7 @@ from django.utils import timezone
 from plaza.catalog.models import Category, Product, ProductImage, ProductStatus, Variant
 from plaza.inventory.models import Stock
 from plaza.shops import selectors as hours
-from plaza.shops.models import HoursException, Location, Shop
+from plaza.shops.models import Location, Shop
 from plaza.storefront.geo import Position, bounding_box, distance_km
 
 NEARBY_KM = 10.0
@@ -42,12 +42,8 @@ def opening_status(location: Location, at: datetime) -> OpeningStatus:
 
 
 def with_hours(locations, at: datetime):
-    """Prefetch what :func:`opening_status` reads: weekly hours and exceptions from today on."""
-    today = timezone.localtime(at).date()
-    return locations.prefetch_related(
-        "opening_hours",
-        Prefetch("hours_exceptions", queryset=HoursException.objects.filter(date__gte=today)),
-    )
+    """Prefetch what :func:`opening_status` reads."""
+    return locations.prefetch_related(*hours.hours_prefetches(timezone.localtime(at).date()))
 
 
 open_location_ids = hours.open_location_ids
@@ -371,9 +367,9 @@ def shop_products(shop: Shop, *, category_slug: str = ""):
 
 # What a product page shows of the product and its shop is the same for every visitor: it
 # is cached in each process under the product's and the shop's last change (every catalog
-# write moves ``Product.updated_at``, every change of a location or its hours moves
-# ``Shop.updated_at``), so an edit is never served stale and no event has to reach the
-# cache. The TTL only bounds memory.
+# write moves ``Product.updated_at``), so an edit is never served stale and no event has
+# to reach the cache. The TTL only bounds memory. The shop's locations and hours are
+# cached the same way (shops.selectors.shop_locations).
 PAGE_CACHE_TTL_S = 3600
 
 
@@ -403,21 +399,6 @@ def product_for_page(shop_slug: str, handle: str) -> Product:
     return product
 
 
-def shop_locations(shop: Shop, at: datetime) -> list[Location]:
-    """The shop's locations with what :func:`opening_status` reads, in id order.
-
-    Cached like :func:`product_for_page`, under the shop's version and the day (hours
-    exceptions are read from today on).
-    """
-    day = timezone.localtime(at).date().isoformat()
-    key = f"storefront:shop-locations:{shop.pk}:{shop.updated_at.timestamp()}:{day}"
-    locations = caches["local"].get(key)
-    if locations is None:
-        locations = list(with_hours(Location.objects.filter(shop_id=shop.pk).order_by("pk"), at))
-        caches["local"].set(key, locations, PAGE_CACHE_TTL_S)
-    return locations
-
-
 @dataclass
 class LocationStock:
     """One of the shop's locations as the product page lists it."""
@@ -431,7 +412,7 @@ class LocationStock:
 
 def product_stock(product: Product, position: Position, at: datetime) -> list[LocationStock]:
     """The product's shop locations, nearest first, with units available per variant."""
-    locations = shop_locations(product.shop, at)
+    locations = hours.shop_locations(product.shop, at)
     stock = Stock.objects.filter(variant__product=product).values_list("variant_id", "location_id", "quantity", "reserved")
     available: dict[int, dict[int, int]] = {}
     for variant_id, location_id, quantity, reserved in stock:
@@ -463,4 +444,12 @@ def product_availability(product_id: int) -> dict[int, dict[int, int]]:
 
 
 def product_id_of_variant(variant_id: int) -> int | None:
-    return Variant.objects.filter(pk=variant_id).values_list("product_id", flat=True).first()
+    """Asked after every stock change (whose product's page hears it?); a variant never
+    moves to another product, so each process remembers the answer."""
+    key = f"storefront:variant-product:{variant_id}"
+    product_id = caches["local"].get(key)
+    if product_id is None:
+        product_id = Variant.objects.filter(pk=variant_id).values_list("product_id", flat=True).first()
+        if product_id is not None:
+            caches["local"].set(key, product_id, PAGE_CACHE_TTL_S)
+    return product_id

@@ -16,10 +16,11 @@ from plaza.core.models import OutboxEvent
 from plaza.inventory.models import Reservation, StockMovement
 from plaza.orders.models import Order, OrderStatus
 from plaza.payments.models import PaymentStatus
-from plaza.shops.models import HoursException
-from plaza.shops.selectors import local_zone
+from plaza.shops import services as shops
+from plaza.shops.models import HoursException, Shop, StaffRole
+from plaza.shops.selectors import local_zone, shop_locations
 from tests.checkout.conftest import DECLINED, RETRY_THEN_SUCCEEDS, card, cart_with, counts, make_store, pickup_details
-from tests.factories import LocationFactory, OpeningHoursFactory, StockFactory, UserFactory, open_all_week
+from tests.factories import LocationFactory, MembershipFactory, OpeningHoursFactory, StockFactory, UserFactory, open_all_week
 
 pytestmark = pytest.mark.django_db
 
@@ -241,6 +242,21 @@ def test_a_pickup_slot_outside_what_the_shop_offers_is_refused(db, slot, message
     with pytest.raises(InvalidInput) as refused:
         services.place_order(cart=cart, shop=store.shop, details=details, idempotency_key="k1")
     assert message in refused.value.fields["pickup_slot"][0]
+    assert counts() == before
+
+
+def test_hours_closed_since_the_shops_locations_were_last_read_refuse_the_slot(store):
+    """Checkout reads the shop's locations from a cache kept under the shop's version: a
+    change through the shop's services must reach the very next checkout."""
+    owner = MembershipFactory(shop=store.shop, role=StaffRole.OWNER).user
+    details = pickup_details(store.location)
+    assert shop_locations(Shop.objects.get(pk=store.shop.pk))[0].opening_hours.all()
+    shops.replace_weekly_hours(user=owner, location=store.location, intervals=[])
+    cart = cart_with(store.variant)
+    before = counts()
+    with pytest.raises(InvalidInput) as refused:
+        services.place_order(cart=cart, shop=Shop.objects.get(pk=store.shop.pk), details=details, idempotency_key="k1")
+    assert "closed" in refused.value.fields["pickup_slot"][0]
     assert counts() == before
 
 

@@ -14,6 +14,7 @@ them over several: the gap between the two shows what the hot row costs.
 
 import argparse
 import multiprocessing
+import os
 import queue
 import threading
 import time
@@ -139,6 +140,11 @@ def run_processes(cart_ids: list[int], workers: int, shop, details) -> tuple[lis
 
     context = multiprocessing.get_context("fork")
     connections.close_all()
+    # A forked child inherits the pool's connections but not the threads that run it: each
+    # child must make its own.
+    for connection in connections.all():
+        if getattr(connection, "pool", None) is not None:
+            connection.close_pool()
     results = context.Queue()
     start = context.Barrier(workers + 1)
     processes = [
@@ -240,7 +246,12 @@ def main() -> None:
     if (options.buyers is None) != (options.units is None):
         parser.error("give --buyers and --units together")
     if options.child:
-        setup_django(options.backend, "checkout")
+        # Each thread holds a connection from its start to its end: the pool must have one
+        # for every worker of the largest scenario (processes each have their own pool).
+        most_workers = max([options.workers] + [scenario[3] for scenario in SCENARIOS])
+        os.environ["PLAZA_DB_POOL_MAX_SIZE"] = str(most_workers)
+        # PostgreSQL runs as the scale-out profile does, with its pushes through Redis.
+        setup_django(options.backend, "checkout", redis=options.backend == "postgres")
         scenarios = SCENARIOS
         if options.buyers is not None:
             scenarios = [(options.buyers, options.units, options.items, options.workers, options.mode)]

@@ -38,12 +38,19 @@ def bench_environment(backend: str, name: str) -> dict[str, str]:
     return env
 
 
-def setup_django(backend: str, name: str) -> None:
-    """Point this process at the benchmark database, create it if needed, and migrate it."""
+def setup_django(backend: str, name: str, *, redis: bool = False) -> None:
+    """Point this process at the benchmark database, create it if needed, and migrate it.
+
+    ``redis``: the channel layer and cache on Redis (``PLAZA_BENCH_REDIS_URL``), as the
+    scale-out profile runs; otherwise in memory."""
     os.environ.update(bench_environment(backend, name))
     if backend != "postgres":
         os.environ.pop("DATABASE_URL", None)
-    os.environ.pop("REDIS_URL", None)
+    if redis:
+        os.environ["REDIS_URL"] = os.environ.get("PLAZA_BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
+        os.environ["PLAZA_REDIS_PREFIX"] = f"bench-{name}"
+    else:
+        os.environ.pop("REDIS_URL", None)
     (BENCH_DIR / name).mkdir(parents=True, exist_ok=True)
     if backend == "postgres":
         create_postgres_database(postgres_url(name))

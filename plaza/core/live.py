@@ -10,6 +10,7 @@ it hears nothing more. Clients only listen: their writes go over HTTP.
 """
 
 import asyncio
+import os
 import threading
 
 from asgiref.sync import async_to_sync
@@ -64,6 +65,17 @@ def _process_push_loop() -> asyncio.AbstractEventLoop:
             threading.Thread(target=loop.run_forever, name="plaza-live-push", daemon=True).start()
             _push_loop = loop
         return _push_loop
+
+
+def _forget_loops_in_a_forked_child() -> None:
+    # A forked child has copies of the parent's loops but not the threads running them:
+    # a push handed to one would wait forever.
+    global _server_loop, _push_loop
+    _server_loop = None
+    _push_loop = None
+
+
+os.register_at_fork(after_in_child=_forget_loops_in_a_forked_child)
 
 
 def send_to_group(group: str, message: dict) -> None:

@@ -9,6 +9,7 @@ from django.db import connection, transaction
 from plaza.catalog.models import Product, ProductStatus
 from plaza.search.backends import PostgresBackend
 from plaza.search.models import ProductDocument
+from plaza.search.selectors import forget_whole_index_facets
 
 BATCH_SIZE = 500
 MAX_BODY_LENGTH = 20_000
@@ -67,6 +68,10 @@ def index_products(product_ids) -> int:
         ProductDocument.objects.filter(product_id__in=[p.pk for p in products]).update(
             search_vector=SearchVector("title", weight="A", config=config) + SearchVector("body", weight="B", config=config)
         )
+    # Now, for reads in this transaction, and again once it commits, since a read in
+    # between may have cached the counts it could still see.
+    forget_whole_index_facets()
+    transaction.on_commit(forget_whole_index_facets)
     return len(documents)
 
 

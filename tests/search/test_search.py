@@ -200,6 +200,20 @@ def test_a_new_price_or_category_reaches_filters_and_facets_through_the_outbox(t
     assert (document.shop_id, document.category_id, document.min_price) == (town.bakery.pk, None, Decimal("12.00"))
 
 
+def test_a_category_listings_facets_follow_the_index(town, owner, django_capture_on_commit_callbacks):
+    """Without words, price or place, the facets count the whole index and are kept: a
+    product the index gains shows in the very next listing's counts."""
+    before = {facet.value: facet.count for facet in search(category="food-bakery").categories}
+    assert before["food-bakery"] == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        catalog_services.create_product(
+            user=owner, shop=town.bakery, title="Rye Bread", status=ProductStatus.PUBLISHED,
+            category_path="Food > Bakery", variants=[{"price": "3.50"}],
+        )
+    after = {facet.value: facet.count for facet in search(category="food-bakery").categories}
+    assert after == {**before, "food-bakery": 3}
+
+
 def test_a_document_left_behind_by_an_unpublished_product_is_never_shown(town):
     sourdough = town.products["sourdough"]
     Product.objects.filter(pk=sourdough.pk).update(status=ProductStatus.DRAFT)  # its event not delivered yet

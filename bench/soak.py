@@ -290,15 +290,12 @@ def soak(options) -> list[dict]:
         for worker in workers:
             worker.join(timeout=10)
         stop_make_serve(server)
-    rows.append({"summary": True, **tally.total, "db_bound": db_bound(rows)})
+    rows.append({"summary": True, **tally.total, "db_bound": db_bound()})
     return rows
 
 
-def db_bound(rows: list[dict]) -> int:
+def db_bound() -> int:
     """Processes that hold a pool, times the pool's bound: what make serve may open at most."""
-    last = next((row for row in reversed(rows) if "processes" in row), None)
-    if last is None:
-        return 0
     web = int(os.environ.get("PLAZA_WEB_WORKERS", os.cpu_count() or 1))
     sockets = int(os.environ.get("PLAZA_WS_WORKERS", "1"))
     tasks = int(os.environ.get("PLAZA_TASK_WORKERS", "1"))

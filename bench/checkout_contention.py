@@ -10,6 +10,10 @@ them over several: the gap between the two shows what the hot row costs.
 
     python -m bench.checkout_contention                      # default scenarios, SQLite and PostgreSQL
     python -m bench.checkout_contention --backend postgres --buyers 600 --units 500 --workers 8 --items 50
+
+On PostgreSQL, pgbench (TPC-B, scale 8, 8 clients) runs on the same server right after the
+checkouts, and the table's last column is orders/s as a share of its tps: the machine's
+speed that day, measured beside the figure (``--no-pgbench`` skips it).
 """
 
 import argparse
@@ -20,7 +24,7 @@ import threading
 import time
 import uuid
 
-from bench.common import BACKENDS, emit_result, machine, percentile, print_table, run_child, setup_django
+from bench.common import BACKENDS, emit_result, machine, percentile, pgbench_tps, print_table, run_child, setup_django
 
 # (buyers, units, items, workers, mode): the issue's race, sustained throughput on one
 # item, then the same spread over 50 items.
@@ -241,6 +245,7 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=1, help="items the units are spread over (default 1)")
     parser.add_argument("--workers", type=int, default=8, help="concurrent threads or processes")
     parser.add_argument("--mode", choices=["thread", "process"], default="thread")
+    parser.add_argument("--no-pgbench", action="store_true", help="skip the pgbench run beside PostgreSQL's figures")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     options = parser.parse_args()
     if (options.buyers is None) != (options.units is None):
@@ -266,11 +271,14 @@ def main() -> None:
     backends = BACKENDS if options.backend == "both" else [options.backend]
     # One process per backend: Django's database settings are fixed once it is set up.
     results = [result for backend in backends for result in run_child(__spec__.name, backend, arguments, CHILD_TIMEOUT_S)]
+    tps = None if options.no_pgbench or "postgres" not in backends else pgbench_tps()
     print(f"Checkout under contention — {machine()}")
+    if tps:
+        print(f"pgbench (TPC-B, scale 8, 8 clients, 20 s) on the same PostgreSQL just after: {tps:,.0f} tps")
     print_table(
         [
             "backend", "mode", "workers", "buyers", "units", "items", "ordered", "out of stock", "other",
-            "orders/s", "checkouts/s", "p50 ms", "p99 ms", "oversold", "stock ok",
+            "orders/s", "checkouts/s", "p50 ms", "p99 ms", "oversold", "stock ok", "% of pgbench",
         ],
         [
             [
@@ -279,6 +287,7 @@ def main() -> None:
                 ", ".join(f"{code}: {count}" for code, count in result["other"].items()) or "0",
                 result["orders_per_s"], result["checkouts_per_s"], result["p50_ms"], result["p99_ms"],
                 result["oversold"], "yes" if result["stock_consistent"] else "NO",
+                f"{100 * result['orders_per_s'] / tps:.1f}" if tps and result["backend"] == "postgres" else "",
             ]
             for result in results
         ],

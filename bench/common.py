@@ -18,7 +18,9 @@ REPO = Path(__file__).resolve().parent.parent
 BENCH_DIR = Path(os.environ.get("PLAZA_BENCH_DIR", "/tmp/plaza-bench"))
 POSTGRES_URL = os.environ.get("PLAZA_BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/plaza_bench")
 # Each benchmark has its own database: the checkout race must not land in the browsing town.
-DATABASE_SUFFIX = {"checkout": "", "browse": "_browse", "feed": "_feed", "list_fanout": "_list_fanout"}
+DATABASE_SUFFIX = {
+    "checkout": "", "browse": "_browse", "feed": "_feed", "list_fanout": "_list_fanout", "pgbench": "_pgbench",
+}
 BACKENDS = ("sqlite", "postgres")
 RESULT_PREFIX = "BENCH-RESULT "
 
@@ -87,6 +89,28 @@ def drop_postgres_database(url: str) -> None:
     server, _, name = url.partition("?")[0].rpartition("/")
     with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
         connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+PGBENCH_SCALE = 8
+
+
+def pgbench_tps(seconds: int = 20, clients: int = 8) -> float | None:
+    """PostgreSQL's own yardstick on the benchmark's server: TPC-B-like transactions per
+    second (``pgbench``, scale 8, ``clients`` connections), on a database of its own.
+    None when pgbench is not installed."""
+    import re
+    import shutil
+
+    if shutil.which("pgbench") is None:
+        return None
+    url = postgres_url("pgbench")
+    create_postgres_database(url)
+    subprocess.run(["pgbench", "-i", "-q", "-s", str(PGBENCH_SCALE), url], check=True, capture_output=True)
+    run = subprocess.run(
+        ["pgbench", "-c", str(clients), "-j", "2", "-T", str(seconds), url], check=True, capture_output=True, text=True
+    )
+    found = re.search(r"tps = ([0-9.]+)", run.stdout)
+    return float(found.group(1)) if found else None
 
 
 SERVE_START_TIMEOUT_S = 300

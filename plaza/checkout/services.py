@@ -1,15 +1,16 @@
 """Every write of the checkout: carts, placing an order, paying for it, letting a hold lapse.
 
-Placing an order takes three short transactions, so that no lock is held while a payment
+Placing an order takes two short transactions, so that no lock is held while a payment
 processor answers:
 
 1. validate everything, create the order and its lines, reserve the stock at the
    fulfilling location and open the payment. The unique ``(idempotency_scope,
    idempotency_key)`` constraint on Order decides between two submissions of one key;
-2. the provider authorizes (``payments.services.authorize_payment`` records its answer);
-3. settle: success turns the reservation into a sale and the order becomes NEW; a decline
-   releases the stock (PAYMENT_FAILED); a retryable error keeps the hold until
-   ``payment_due_by``, and :func:`pay_order` may try again until then.
+   then, outside any transaction, the provider authorizes;
+2. settle: under the order's lock, record the provider's answer on the payment; success
+   turns the reservation into a sale and the order becomes NEW; a decline releases the
+   stock (PAYMENT_FAILED); a retryable error keeps the hold until ``payment_due_by``, and
+   :func:`pay_order` may try again until then.
 """
 
 import math
@@ -30,7 +31,6 @@ from plaza.checkout.models import Cart, CartLine
 from plaza.checkout.pricing import MAX_ORDER_TOTAL, Totals, compute_totals, line_total
 from plaza.checkout.selectors import as_cart_token, find_cart
 from plaza.core.errors import Conflict, InvalidInput, NotFound, OutOfStock, PaymentDeclined
-from plaza.inventory.models import Stock
 from plaza.inventory.selectors import availability_by_location
 from plaza.inventory.services import commit_reservations, release_reservations, reserve
 from plaza.orders.models import FulfilmentMethod, Order, OrderLine, OrderStatus
@@ -50,6 +50,12 @@ MAX_IDEMPOTENCY_KEY_LENGTH = 100
 MAX_NOTE_LENGTH = 1000
 ORDER_NUMBER_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 ORDER_NUMBER_ATTEMPTS = 3
+# What placing an order reads of a cart line, its variant and product (a product's
+# description alone can be kilobytes).
+CHECKOUT_LINE_FIELDS = (
+    "quantity", "variant__price", "variant__sku", "variant__option1", "variant__option2", "variant__option3",
+    "variant__product__title", "variant__product__status", "variant__product__shop_id",
+)
 
 
 def _valid_id(value) -> bool:
@@ -341,7 +347,10 @@ def _plan(cart: Cart, shop: Shop, details: CheckoutDetails, user, now: datetime)
     if not shop.is_active:
         raise NotFound("This shop is not taking orders.")
     lines = list(
-        CartLine.objects.filter(cart=cart, variant__product__shop=shop).select_related("variant__product").order_by("id")
+        CartLine.objects.filter(cart=cart, variant__product__shop=shop)
+        .select_related("variant__product")
+        .only(*CHECKOUT_LINE_FIELDS)
+        .order_by("id")
     )
     if not lines:
         raise InvalidInput("Your cart has nothing from this shop.", fields={"shop": ["Nothing to check out."]})
@@ -384,7 +393,9 @@ def _new_order_number() -> str:
 
 
 def _order_for_key(scope: str, key: str) -> Order | None:
-    return Order.objects.filter(idempotency_scope=scope, idempotency_key=key).first()
+    # Almost always there is none: ask for its id alone (an order is a wide row).
+    order_id = Order.objects.filter(idempotency_scope=scope, idempotency_key=key).values_list("pk", flat=True).first()
+    return None if order_id is None else Order.objects.get(pk=order_id)
 
 
 def _replay(order: Order, shop: Shop, details: CheckoutDetails) -> CheckoutResult:
@@ -400,28 +411,15 @@ def _replay(order: Order, shop: Shop, details: CheckoutDetails) -> CheckoutResul
 
 
 def _reserve_lines(order: Order, plan: _Plan) -> None:
-    stocks = {
-        stock.variant_id: stock
-        for stock in Stock.objects.select_related("location").filter(
-            location=plan.location, variant__in=[line.variant for line in plan.lines]
+    order_lines = OrderLine.objects.bulk_create(
+        OrderLine(
+            order=order, variant=line.variant, product_title=line.variant.product.title, variant_title=line.variant.title,
+            sku=line.variant.sku, unit_price=line.variant.price, quantity=line.quantity,
+            line_total=line_total(line.variant.price, line.quantity),
         )
-    }
-    order_lines = []
-    for line in plan.lines:
-        variant = line.variant
-        order_lines.append(
-            OrderLine.objects.create(
-                order=order, variant=variant, product_title=variant.product.title, variant_title=variant.title,
-                sku=variant.sku, unit_price=variant.price, quantity=line.quantity,
-                line_total=line_total(variant.price, line.quantity),
-            )
-        )
-    missing = next((ol for ol in order_lines if ol.variant_id not in stocks), None)
-    if missing is not None:
-        raise OutOfStock(f"Only 0 of “{missing.product_title}” left.", fields={"variant_id": ["out of stock"]})
-    # One global order of locking (by stock row) so two carts sharing items cannot deadlock.
-    for order_line in sorted(order_lines, key=lambda ol: stocks[ol.variant_id].pk):
-        reserve(order_line=order_line, stock=stocks[order_line.variant_id], quantity=order_line.quantity)
+        for line in plan.lines
+    )
+    reserve(order_lines, plan.location)
 
 
 @transaction.atomic
@@ -464,11 +462,16 @@ def _cart_lines_of(order: Order):
 
 
 @transaction.atomic
-def _settle(order: Order, result: ProviderResult) -> Order:
-    """Transaction 3: act on the provider's answer, unless the order stopped waiting meanwhile."""
-    locked = Order.objects.select_for_update().get(pk=order.pk)
+def _settle(order: Order, payment: Payment, answer: ProviderResult, last4: str) -> tuple[Order, ProviderResult]:
+    """Transaction 2: keep the provider's answer and act on it, unless the order stopped
+    waiting meanwhile (its hold lapsed: the answer then says so)."""
+    # The order as transaction 1 wrote it: only its status can have moved since (its hold
+    # lapsed), so only that is read again, under the lock.
+    locked = order
+    locked.refresh_from_db(from_queryset=Order.objects.select_for_update(), fields=["status"])
+    result = payments.record_authorization(payment, answer, last4)
     if locked.status != S.PENDING_PAYMENT:
-        return locked
+        return locked, result
     if result.success:
         change_locked_status(locked, S.NEW, note="Payment authorized.")
         _cart_lines_of(locked).filter(variant_id__in=locked.lines.values("variant_id")).delete()
@@ -477,12 +480,14 @@ def _settle(order: Order, result: ProviderResult) -> Order:
     elif not result.retryable:
         release_reservations(locked)
         change_locked_status(locked, S.PAYMENT_FAILED, note=result.error)
-    return locked
+    return locked, result
 
 
-def _outcome(order: Order, result: ProviderResult) -> Order:
-    """The order as the payment's answer left it (read under its lock, so no re-read)."""
-    settled = _settle(order, result)
+def _pay(order: Order, payment: Payment, details: dict) -> Order:
+    """Authorize ``payment`` with the provider, then settle the order on its answer: the
+    order as that left it (read under its lock, so no re-read)."""
+    answer = payments.authorize_payment(payment, details)
+    settled, result = _settle(order, payment, answer, details.get("last4", ""))
     if settled.status == S.PAYMENT_FAILED:
         raise PaymentDeclined(result.error or "The payment was declined.")
     if settled.status == S.CANCELLED:
@@ -516,8 +521,7 @@ def place_order(
         raise Conflict("The order could not be placed; please try again.")
     if payment is None:
         return _replay(order, shop, details)
-    result = payments.authorize_payment(payment, payment_details)
-    return CheckoutResult(_outcome(order, result), created=True)
+    return CheckoutResult(_pay(order, payment, payment_details), created=True)
 
 
 # --- paying again, and lapsed holds -------------------------------------------------------
@@ -553,7 +557,7 @@ def pay_order(*, order_token, payment_details: dict, user=None, now: datetime | 
     if payment is None:
         expire_unpaid_orders(now=now, order_ids=[order.pk])
         raise Conflict("The time to pay for this order ran out; its items were released.", code="payment_expired")
-    return _outcome(order, payments.authorize_payment(payment, cleaned))
+    return _pay(order, payment, cleaned)
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ it hears nothing more. Clients only listen: their writes go over HTTP.
 """
 
 import asyncio
+import logging
 import os
 import threading
 
@@ -18,6 +19,8 @@ from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from channels.layers import InMemoryChannelLayer, get_channel_layer
+
+logger = logging.getLogger(__name__)
 
 # WebSocket close codes in the application range, echoing HTTP: clients stop retrying.
 CLOSE_FORBIDDEN = 4403
@@ -47,32 +50,67 @@ def _on_loop(loop: asyncio.AbstractEventLoop) -> bool:
         return False
 
 
-_push_loop: asyncio.AbstractEventLoop | None = None
-_push_loop_lock = threading.Lock()
+# A process's pushes wait here for its push loop; past this many (the channel layer is
+# down or far behind) new ones are dropped, as a push that fails is.
+MAX_QUEUED_PUSHES = 10_000
 
 
-def _process_push_loop() -> asyncio.AbstractEventLoop:
-    """An event loop on a thread of its own, for a process that serves no sockets.
+class _PushQueue:
+    """An event loop on a thread of its own, for a process that serves no sockets, and the
+    pushes waiting for it.
 
     A WSGI worker or a task worker pushes through the Redis layer after each commit. Run on
     a loop made for each push (``async_to_sync``), every push would open and close its own
-    Redis connections; on this one the layer keeps its connection pool.
+    Redis connections; on this one the layer keeps its connection pool. The caller does
+    not wait for the push to be sent (its commit is done; the request has other work), and
+    one task sends them, so they leave in the order they were made.
     """
-    global _push_loop
-    with _push_loop_lock:
-        if _push_loop is None:
-            loop = asyncio.new_event_loop()
-            threading.Thread(target=loop.run_forever, name="plaza-live-push", daemon=True).start()
-            _push_loop = loop
-        return _push_loop
+
+    def __init__(self):
+        self.loop = asyncio.new_event_loop()
+        self.pending: asyncio.Queue = asyncio.Queue(maxsize=MAX_QUEUED_PUSHES)
+        threading.Thread(target=self._run, name="plaza-live-push", daemon=True).start()
+
+    def _run(self) -> None:
+        self.loop.create_task(self._send_in_order())
+        self.loop.run_forever()
+
+    async def _send_in_order(self) -> None:
+        while True:
+            layer, group, message = await self.pending.get()
+            try:
+                await layer.group_send(group, message)
+            except Exception:
+                logger.exception("live push to %s failed", group)
+
+    def _take(self, push: tuple) -> None:
+        try:
+            self.pending.put_nowait(push)
+        except asyncio.QueueFull:
+            logger.error("live push to %s dropped: %d pushes are already waiting", push[1], MAX_QUEUED_PUSHES)
+
+    def put(self, layer, group: str, message: dict) -> None:
+        self.loop.call_soon_threadsafe(self._take, (layer, group, message))
+
+
+_push_queue: _PushQueue | None = None
+_push_queue_lock = threading.Lock()
+
+
+def _process_push_queue() -> _PushQueue:
+    global _push_queue
+    with _push_queue_lock:
+        if _push_queue is None:
+            _push_queue = _PushQueue()
+        return _push_queue
 
 
 def _forget_loops_in_a_forked_child() -> None:
     # A forked child has copies of the parent's loops but not the threads running them:
-    # a push handed to one would wait forever.
-    global _server_loop, _push_loop
+    # a push handed to one would never be sent.
+    global _server_loop, _push_queue
     _server_loop = None
-    _push_loop = None
+    _push_queue = None
 
 
 os.register_at_fork(after_in_child=_forget_loops_in_a_forked_child)
@@ -83,8 +121,9 @@ def send_to_group(group: str, message: dict) -> None:
     layer = get_channel_layer()
     loop = _server_loop
     if loop is None and not isinstance(layer, InMemoryChannelLayer):
-        loop = _process_push_loop()
-    if loop is not None and (loop is _push_loop or loop.is_running()) and not _on_loop(loop):
+        _process_push_queue().put(layer, group, message)
+        return
+    if loop is not None and loop.is_running() and not _on_loop(loop):
         asyncio.run_coroutine_threadsafe(layer.group_send(group, message), loop).result(timeout=HANDOFF_TIMEOUT_S)
         return
     async_to_sync(layer.group_send)(group, message)

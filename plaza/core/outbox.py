@@ -4,7 +4,8 @@ A service calls :func:`record_event` inside its transaction. After commit, one d
 task per transaction runs, in the order they were recorded, every subscriber registered
 for each event's topic (``@subscriber("order.placed")`` in an app's ``subscribers.py``).
 With the database task backend that task row is written in the same transaction as the
-events, so a change, its events and their delivery commit together.
+events, so a change, its events and their delivery commit together. An event that only
+live subscribers hear (``stock.changed``) is written already delivered and needs no task.
 If the process dies between commit and delivery the event rows are still pending, and
 ``manage.py deliver_outbox`` (run by the worker at start) picks them up.
 
@@ -22,6 +23,7 @@ import fnmatch
 import logging
 import uuid
 from collections.abc import Callable
+from functools import partial
 from importlib import import_module
 
 from django.apps import apps
@@ -78,15 +80,31 @@ def record_event(topic: str, payload: dict) -> OutboxEvent:
 
 
 def record_events(*events: tuple[str, dict]) -> list[OutboxEvent]:
-    """:func:`record_event` for several (topic, payload) at once, in one INSERT, delivered in this order."""
+    """:func:`record_event` for several (topic, payload) at once, in one INSERT, delivered in this order.
+
+    An event no durable subscriber listens to is written already delivered, and costs its
+    transaction no delivery task: only its live pushes remain, after the commit.
+    """
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
         raise RuntimeError("record_event must be called inside the transaction that makes the change")
     batch = _batch_for(connection)
-    batch.topics.update(topic for topic, _ in events)
-    return OutboxEvent.objects.bulk_create(
-        [OutboxEvent(topic=topic, payload=payload, batch=batch.key) for topic, payload in events]
+    now = timezone.now()
+    rows = OutboxEvent.objects.bulk_create(
+        [
+            OutboxEvent(
+                topic=topic, payload=payload, batch=batch.key, delivered_at=None if handlers_for(topic) else now
+            )
+            for topic, payload in events
+        ]
     )
+    live = [row for row in rows if live_handlers_for(row.topic)]
+    if live:
+        # Registered per call, so that a rolled-back savepoint takes its pushes with it.
+        transaction.on_commit(partial(push_live, live), using=connection.alias)
+    if any(row.delivered_at is None for row in rows):
+        batch.schedule_delivery(connection)
+    return rows
 
 
 def _tasks_share_the_database(connection) -> bool:
@@ -100,34 +118,32 @@ def _tasks_share_the_database(connection) -> bool:
     return isinstance(backend, DatabaseBackend) and router.db_for_write(DBTaskResult) == connection.alias
 
 
-class _Batch:
-    """The events one transaction records, delivered by one task in the order recorded.
+def _awaits_commit(connection, callback) -> bool:
+    """Whether ``callback`` is still registered to run on commit: a rollback (of the
+    transaction, or of the savepoint it was registered in) discards it."""
+    return any(registered is callback for _, registered, _ in connection.run_on_commit)
 
-    When the task queue lives in this database, the task row is written in the
-    transaction itself, so it commits (or vanishes) with the events and costs no commit of
-    its own; otherwise it is enqueued once the transaction has committed. Either way the
-    batch is registered as an on-commit callback, which is how Django tells us whether the
-    batch's transaction (or savepoint) is still alive.
-    """
 
-    def __init__(self, connection):
-        self.key = uuid.uuid4()
-        self.topics: set[str] = set()
-        self.committed = False
-        self.enqueued = False
-        if _tasks_share_the_database(connection):
+class _Delivery:
+    """The task that delivers a batch. When the task queue is a table of this database,
+    its row is written in the transaction itself, so it commits (or vanishes) with the
+    events and costs no commit of its own; otherwise it is enqueued once the transaction
+    has committed. It is registered as an on-commit callback where it was scheduled, so a
+    savepoint rolled back later takes it (and a task row written there) with it."""
+
+    def __init__(self, key: uuid.UUID, *, written_in_transaction: bool):
+        self.key = key
+        self.written_in_transaction = written_in_transaction
+        if written_in_transaction:
             self._enqueue()
 
     def _enqueue(self) -> None:
         from plaza.core.tasks import deliver_outbox_batch
 
-        self.enqueued = True
         deliver_outbox_batch.enqueue(str(self.key))
 
     def __call__(self) -> None:
-        self.committed = True
-        push_live(self.key, self.topics)
-        if self.enqueued:
+        if self.written_in_transaction:
             return
         try:
             self._enqueue()
@@ -135,30 +151,49 @@ class _Batch:
             logger.exception("could not enqueue delivery of outbox batch %s", self.key)
 
 
+class _Batch:
+    """The events one transaction records, delivered by one task in the order recorded,
+    once one of them has a durable subscriber.
+
+    The batch is registered as an on-commit callback, which is how Django tells us
+    whether the batch's transaction is still alive.
+    """
+
+    def __init__(self, connection):
+        self.key = uuid.uuid4()
+        self.committed = False
+        self.shares_database = _tasks_share_the_database(connection)
+        self.delivery: _Delivery | None = None
+
+    def schedule_delivery(self, connection) -> None:
+        if self.delivery is not None and _awaits_commit(connection, self.delivery):
+            return
+        self.delivery = _Delivery(self.key, written_in_transaction=self.shares_database)
+        transaction.on_commit(self.delivery, using=connection.alias)
+
+    def __call__(self) -> None:
+        self.committed = True
+
+
 def _batch_for(connection) -> _Batch:
     # A batch lives as long as its on_commit callback is pending: a commit runs it, a
-    # rollback (of the transaction, or of the savepoint it was registered in, taking a task
-    # row written there with it) discards it, and the next event then opens a new batch.
-    # A committed batch is done even if its callback is still listed (callbacks run by hand
-    # in tests stay there).
+    # rollback (of the transaction, or of the savepoint it was registered in) discards it,
+    # and the next event then opens a new batch. A committed batch is done even if its
+    # callback is still listed (callbacks run by hand in tests stay there).
     batch = getattr(connection, "plaza_outbox_batch", None)
-    if batch is None or batch.committed or not any(callback is batch for _, callback, _ in connection.run_on_commit):
+    if batch is None or batch.committed or not _awaits_commit(connection, batch):
         batch = _Batch(connection)
         connection.plaza_outbox_batch = batch
         transaction.on_commit(batch, using=connection.alias)
     return batch
 
 
-def push_live(batch, topics) -> None:
-    """Run the live subscribers of what one committed transaction recorded, in order.
+def push_live(events: list[OutboxEvent]) -> None:
+    """Run the live subscribers of events a transaction committed, in order.
 
-    Read back from the table rather than remembered: events a rolled-back savepoint
-    recorded are not there. A failing push is logged and the others still run.
+    A failing push is logged and the others still run.
     """
-    live_topics = [topic for topic in topics if live_handlers_for(topic)]
-    if not live_topics:
-        return
-    for event in OutboxEvent.objects.filter(batch=batch, topic__in=live_topics).order_by("id"):
+    for event in events:
         for handler in live_handlers_for(event.topic):
             try:
                 handler(event)

@@ -9,7 +9,7 @@ latest row version, SQLite serialises writers. The check constraint
 from django.db import connection, transaction
 
 from plaza.core.errors import InvalidInput, OutOfStock
-from plaza.core.outbox import record_event
+from plaza.core.outbox import record_events
 from plaza.inventory.models import MovementReason, Reservation, Stock, StockMovement
 
 MAX_ADJUSTMENT = 1_000_000
@@ -22,11 +22,12 @@ def get_or_create_stock(*, variant, location) -> Stock:
     return stock
 
 
-def _stock_changed(stock: Stock) -> None:
-    record_event(
+def _stock_changed(stock: Stock, shop_id: int) -> tuple[str, dict]:
+    """The event of a change to the units a shopper can buy, for ``record_events``."""
+    return (
         "stock.changed",
         {
-            "shop_id": stock.location.shop_id,
+            "shop_id": shop_id,
             "variant_id": stock.variant_id,
             "location_id": stock.location_id,
             "available": stock.quantity - stock.reserved,
@@ -34,33 +35,44 @@ def _stock_changed(stock: Stock) -> None:
     )
 
 
+def _quoted(*names: str) -> list[str]:
+    return [connection.ops.quote_name(name) for name in names]
+
+
 def _change(stock: Stock, *, quantity: int = 0, reserved: int = 0) -> bool:
     """Add ``quantity`` and ``reserved`` to the row, unless it would then hold fewer units
-    than are reserved; False if so. One statement that also reads the new values back
-    into ``stock`` (``UPDATE … RETURNING``, which the ORM's ``update()`` cannot do)."""
-    table, quantity_column, reserved_column, id_column = map(
-        connection.ops.quote_name, (Stock._meta.db_table, "quantity", "reserved", "id")
+    than are reserved; False if so. One statement that also reads the row back into
+    ``stock`` (``UPDATE … RETURNING``, which the ORM's ``update()`` cannot do), so that a
+    ``Stock(pk=…)`` is enough to start from."""
+    table, quantity_column, reserved_column, id_column, variant_column, location_column = _quoted(
+        Stock._meta.db_table, "quantity", "reserved", "id", "variant_id", "location_id"
     )
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} SET {quantity_column} = {quantity_column} + %s, {reserved_column} = {reserved_column} + %s "
             f"WHERE {id_column} = %s AND {quantity_column} + %s >= {reserved_column} + %s "
-            f"RETURNING {quantity_column}, {reserved_column}",
+            f"RETURNING {quantity_column}, {reserved_column}, {variant_column}, {location_column}",
             [quantity, reserved, stock.pk, quantity, reserved],
         )
         row = cursor.fetchone()
     if row is None:
         return False
-    stock.quantity, stock.reserved = row
+    stock.quantity, stock.reserved, stock.variant_id, stock.location_id = row
     return True
 
 
-def _log(stock: Stock, delta: int, reason: str, *, note: str = "", actor=None, order=None) -> StockMovement:
-    """Log a change ``stock`` already holds the new values of."""
-    movement = StockMovement.objects.create(
+def _movement(stock: Stock, delta: int, reason: str, *, note: str = "", actor=None, order=None) -> StockMovement:
+    """The log line of a change ``stock`` already holds the new values of."""
+    return StockMovement(
         stock=stock, delta=delta, quantity_after=stock.quantity, reason=reason, note=note[:255], actor=actor, order=order
     )
-    _stock_changed(stock)
+
+
+def _log(stock: Stock, shop_id: int, delta: int, reason: str, **details) -> StockMovement:
+    """Log a change ``stock`` already holds the new values of, and announce it."""
+    movement = _movement(stock, delta, reason, **details)
+    movement.save()
+    record_events(_stock_changed(stock, shop_id))
     return movement
 
 
@@ -77,7 +89,7 @@ def adjust_stock(*, variant, location, delta: int, reason: str, note: str = "", 
             "That would leave fewer units than are reserved or on hand.",
             fields={"delta": ["would make stock negative"]},
         )
-    return _log(stock, delta, reason, note=note, actor=actor)
+    return _log(stock, location.shop_id, delta, reason, note=note, actor=actor)
 
 
 @transaction.atomic
@@ -97,49 +109,87 @@ def set_stock_quantity(*, variant, location, quantity: int, reason: str = Moveme
         )
     Stock.objects.filter(pk=stock.pk).update(quantity=quantity)
     stock.quantity = quantity
-    return _log(stock, delta, reason, note=note, actor=actor)
+    return _log(stock, location.shop_id, delta, reason, note=note, actor=actor)
 
 
-def reserve(*, order_line, stock: Stock, quantity: int) -> Reservation:
-    """Hold units for an order line. Must run inside the checkout's transaction."""
+def reserve(order_lines, location) -> None:
+    """Hold the units of an order's lines at ``location``; OutOfStock if one falls short.
+
+    Must run inside the checkout's transaction, which an OutOfStock then rolls back.
+    """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("reserve() must run inside the checkout transaction")
-    reservation = Reservation.objects.create(stock=stock, order_line=order_line, quantity=quantity)
-    # The reserving UPDATE locks the row until the checkout commits: it comes last, so
-    # the next buyer of this item waits as briefly as possible.
-    if not _change(stock, reserved=quantity):
-        raise OutOfStock(
-            f"Only {max(Stock.objects.get(pk=stock.pk).available, 0)} of “{order_line.product_title}” left.",
-            fields={"variant_id": ["out of stock"]},
+    stock_ids = dict(
+        Stock.objects.filter(location=location, variant_id__in=[line.variant_id for line in order_lines]).values_list(
+            "variant_id", "pk"
         )
-    _stock_changed(stock)
-    return reservation
+    )
+    missing = next((line for line in order_lines if line.variant_id not in stock_ids), None)
+    if missing is not None:
+        raise OutOfStock(f"Only 0 of “{missing.product_title}” left.", fields={"variant_id": ["out of stock"]})
+    Reservation.objects.bulk_create(
+        Reservation(stock_id=stock_ids[line.variant_id], order_line=line, quantity=line.quantity) for line in order_lines
+    )
+    # The reserving UPDATEs lock their rows until the checkout commits: they come last, so
+    # the next buyer of these items waits as briefly as possible, and in one global order
+    # (by stock row) so that two carts sharing items cannot deadlock.
+    changes = []
+    for line in sorted(order_lines, key=lambda line: stock_ids[line.variant_id]):
+        stock = Stock(pk=stock_ids[line.variant_id])
+        if not _change(stock, reserved=line.quantity):
+            left = Stock.objects.filter(pk=stock.pk).values_list("quantity", "reserved").get()
+            raise OutOfStock(
+                f"Only {max(left[0] - left[1], 0)} of “{line.product_title}” left.",
+                fields={"variant_id": ["out of stock"]},
+            )
+        changes.append(_stock_changed(stock, location.shop_id))
+    record_events(*changes)
 
 
-def _reservations_of(order):
-    return Reservation.objects.select_related("stock__location", "order_line").filter(order_line__order=order)
+def _take_reservations(order) -> list[tuple[int, int]]:
+    """Delete the order's reservations: (stock id, units) of each, by stock row (the global
+    order of locking). One ``DELETE … RETURNING``, which the ORM's ``delete()`` cannot do."""
+    order_line_table = Reservation.order_line.field.related_model._meta.db_table
+    reservations, stock_column, quantity_column, line_column, lines, id_column, order_column = _quoted(
+        Reservation._meta.db_table, "stock_id", "quantity", "order_line_id", order_line_table, "id", "order_id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {reservations} WHERE {line_column} IN "
+            f"(SELECT {id_column} FROM {lines} WHERE {order_column} = %s) RETURNING {stock_column}, {quantity_column}",
+            [order.pk],
+        )
+        return sorted(cursor.fetchall())
 
 
 # No savepoint of their own: a failure here must undo the whole settlement around them.
 @transaction.atomic(savepoint=False)
 def release_reservations(order) -> int:
     """Give back units held for an order whose payment failed or lapsed."""
-    released = 0
-    for reservation in _reservations_of(order):
-        _change(reservation.stock, reserved=-reservation.quantity)
-        _stock_changed(reservation.stock)
-        released += reservation.quantity
-        reservation.delete()
+    released, changes = 0, []
+    for stock_id, units in _take_reservations(order):
+        stock = Stock(pk=stock_id)
+        _change(stock, reserved=-units)
+        changes.append(_stock_changed(stock, order.shop_id))
+        released += units
+    if changes:
+        record_events(*changes)
     return released
 
 
 @transaction.atomic(savepoint=False)
 def commit_reservations(order) -> None:
-    """The payment went through: reserved units leave the shelf as a sale."""
-    for reservation in _reservations_of(order):
-        _change(reservation.stock, quantity=-reservation.quantity, reserved=-reservation.quantity)
-        _log(reservation.stock, -reservation.quantity, MovementReason.SALE, order=order)
-        reservation.delete()
+    """The payment went through: reserved units leave the shelf as a sale.
+
+    What a shopper can buy does not change (on hand and reserved go down together), so
+    nothing is announced: the reservation already was.
+    """
+    movements = []
+    for stock_id, units in _take_reservations(order):
+        stock = Stock(pk=stock_id)
+        _change(stock, quantity=-units, reserved=-units)
+        movements.append(_movement(stock, -units, MovementReason.SALE, order=order))
+    StockMovement.objects.bulk_create(movements)
 
 
 @transaction.atomic
@@ -149,6 +199,9 @@ def restock_order(order, *, actor=None) -> int:
     for line in order.lines.select_related("variant__product").filter(variant__isnull=False):
         stock = get_or_create_stock(variant=line.variant, location=order.location)
         _change(stock, quantity=line.quantity)
-        _log(stock, line.quantity, MovementReason.RESTOCK, note=f"order {order.number} cancelled", actor=actor, order=order)
+        _log(
+            stock, order.shop_id, line.quantity, MovementReason.RESTOCK,
+            note=f"order {order.number} cancelled", actor=actor, order=order,
+        )
         restocked += line.quantity
     return restocked

@@ -10,6 +10,7 @@ import logging
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
+from django.utils import timezone
 
 from plaza.core.errors import Conflict, InvalidInput, NotFound, PaymentDeclined
 from plaza.core.money import format_money, quantize
@@ -102,36 +103,45 @@ def claim_for_retry(order: Order) -> Payment:
 
 
 def authorize_payment(payment: Payment, details: dict) -> ProviderResult:
-    """Ask the provider to authorize a claimed payment and record its answer.
+    """Ask the provider to authorize a claimed payment; :func:`record_authorization` keeps its answer.
 
     Called outside any transaction of ours so that no row stays locked while the
     processor thinks; the claim (status PROCESSING) keeps a second attempt out.
     """
-    result = _call(get_provider(payment.provider).authorize, payment, details)
-    return _record_authorization(payment, result, details.get("last4", ""))
+    return _call(get_provider(payment.provider).authorize, payment, details)
 
 
-@transaction.atomic
-def _record_authorization(payment: Payment, result: ProviderResult, last4: str) -> ProviderResult:
+def record_authorization(payment: Payment, result: ProviderResult, last4: str = "") -> ProviderResult:
+    """Keep the provider's answer to :func:`authorize_payment`, in the transaction that acts
+    on it, which holds the order's row lock (the order first, then its payment, as
+    everywhere). Returns the answer, or CANCELLED_MEANWHILE if the order's hold lapsed while
+    the processor thought (an authorization that went through is then voided)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("record_authorization() must run inside the transaction that settles the order")
+    if result.success:
+        status = P.AUTHORIZED
+    else:
+        status = P.PENDING if result.retryable else P.FAILED
+    answered = {
+        "status": status,
+        "reference": result.reference or payment.reference,
+        "card_last4": last4 or payment.card_last4,
+        "updated_at": timezone.now(),
+    }
+    # One conditional UPDATE: only a payment still waiting for this answer takes it.
+    if Payment.objects.filter(pk=payment.pk, status=P.PROCESSING).update(**answered):
+        for name, value in answered.items():
+            setattr(payment, name, value)
+        _log(payment, TransactionKind.AUTHORIZE, payment.amount, result)
+        return result
     locked = Payment.objects.select_for_update().get(pk=payment.pk)
     _log(locked, TransactionKind.AUTHORIZE, locked.amount, result)
-    if locked.status != P.PROCESSING:
-        # The order was cancelled (its hold lapsed) while the processor answered.
-        if result.success:
-            locked.reference = result.reference
-            _void_at_provider(locked)
-            locked.save(update_fields=["reference", "updated_at"])
-        _copy_into(payment, locked)
-        return CANCELLED_MEANWHILE
     if result.success:
-        locked.status = P.AUTHORIZED
-    else:
-        locked.status = P.PENDING if result.retryable else P.FAILED
-    locked.reference = result.reference or locked.reference
-    locked.card_last4 = last4 or locked.card_last4
-    locked.save(update_fields=["status", "reference", "card_last4", "updated_at"])
+        locked.reference = result.reference
+        _void_at_provider(locked)
+        locked.save(update_fields=["reference", "updated_at"])
     _copy_into(payment, locked)
-    return result
+    return CANCELLED_MEANWHILE
 
 
 def _copy_into(payment: Payment, fresh: Payment) -> None:

@@ -206,3 +206,41 @@ def test_a_failing_push_is_logged_and_the_rest_still_happens(pushed, received, c
     assert received == [("test.happened", {"n": 1})]
     assert OutboxEvent.objects.get().delivered_at is not None
     assert "live subscriber" in caplog.text and "channel layer down" in caplog.text
+
+
+def test_an_event_only_live_subscribers_hear_costs_no_delivery_task(database_tasks, pushed):
+    with transaction.atomic():
+        outbox.record_event("test.happened", {"n": 1})
+        assert queued_batches() == []
+    assert pushed == [("test.happened", {"n": 1})]
+    assert OutboxEvent.objects.get().delivered_at is not None, "nothing is left for the sweep"
+
+
+def test_a_task_row_a_savepoint_rolled_back_is_written_again_for_the_events_after_it(database_tasks, pushed, received):
+    with transaction.atomic():
+        outbox.record_event("test.happened", {"n": 1})
+        with pytest.raises(RuntimeError), transaction.atomic():
+            outbox.record_event("test.happened", {"n": 2})
+            raise RuntimeError("the inner change failed")
+        outbox.record_event("test.happened", {"n": 3})
+    [batch] = queued_batches()
+    assert outbox.deliver_batch(batch) == 2
+    assert received == [("test.happened", {"n": 1}), ("test.happened", {"n": 3})]
+
+
+def test_a_live_only_event_before_a_savepoint_leaves_the_first_durable_event_inside_it(database_tasks, pushed):
+    durable: list[dict] = []
+    outbox._subscribers.append(("durable.*", lambda event: durable.append(event.payload)))
+    try:
+        with transaction.atomic():
+            outbox.record_event("test.happened", {"n": 1})
+            with pytest.raises(RuntimeError), transaction.atomic():
+                outbox.record_event("durable.happened", {"n": 2})
+                raise RuntimeError("the inner change failed")
+            outbox.record_event("durable.happened", {"n": 3})
+        [batch] = queued_batches()
+        assert outbox.deliver_batch(batch) == 1
+        assert durable == [{"n": 3}]
+        assert pushed == [("test.happened", {"n": 1})]
+    finally:
+        outbox._subscribers.pop()

@@ -2,6 +2,7 @@ import json
 from decimal import Decimal
 
 import pytest
+from django.db import transaction
 from django.test import Client
 
 from plaza.checkout import services as checkout
@@ -81,7 +82,10 @@ def test_an_authorization_that_arrives_after_the_hold_lapsed_is_voided():
     order = place(number=RETRY_THEN_SUCCEEDS)
     payment = services.claim_for_retry(order)
     services.void_payment(order)
-    result = services.authorize_payment(payment, get_provider("test_card").clean_details(card(RETRY_THEN_SUCCEEDS)))
+    answer = services.authorize_payment(payment, get_provider("test_card").clean_details(card(RETRY_THEN_SUCCEEDS)))
+    assert answer.success
+    with transaction.atomic():
+        result = services.record_authorization(payment, answer)
     assert not result.success
     payment.refresh_from_db()
     assert payment.status == PaymentStatus.CANCELLED

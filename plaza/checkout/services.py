@@ -423,11 +423,11 @@ def _reserve_lines(order: Order, plan: _Plan) -> None:
 
 
 @transaction.atomic
-def _open_order(cart, shop, details, *, user, scope, key, now) -> tuple[Order, Payment | None, dict]:
+def _open_order(cart, shop, details, *, user, scope, key, now) -> tuple[Order, Payment | None, _Plan | None]:
     """Transaction 1: the order, its lines and reservations, and its payment; or the earlier order."""
     existing = _order_for_key(scope, key)
     if existing is not None:
-        return existing, None, {}
+        return existing, None, None
     plan = _plan(cart, shop, details, user, now)
     order = Order.objects.create(
         number=_new_order_number(),
@@ -449,22 +449,26 @@ def _open_order(cart, shop, details, *, user, scope, key, now) -> tuple[Order, P
     payment = payments.start_payment(order)
     # Last: reserving locks the stock rows, which other buyers of these items wait for.
     _reserve_lines(order, plan)
-    return order, payment, plan.payment_details
+    return order, payment, plan
 
 
-def _cart_lines_of(order: Order):
-    """The lines of the cart ``order`` was placed from (found by its idempotency scope)."""
+def _bought_lines(order: Order):
+    """The lines of the cart ``order`` was placed from (found by its idempotency scope)
+    that it bought, for when the cart itself is not at hand (paying again)."""
     kind, _, ident = order.idempotency_scope.partition(":")
     if kind == "user":
-        return CartLine.objects.filter(cart__user_id=ident)
-    token = as_cart_token(ident)
-    return CartLine.objects.filter(cart__token=token) if token else CartLine.objects.none()
+        lines = CartLine.objects.filter(cart__user_id=ident)
+    else:
+        token = as_cart_token(ident)
+        lines = CartLine.objects.filter(cart__token=token) if token else CartLine.objects.none()
+    return lines.filter(variant_id__in=order.lines.values("variant_id"))
 
 
 @transaction.atomic
-def _settle(order: Order, payment: Payment, answer: ProviderResult, last4: str) -> tuple[Order, ProviderResult]:
+def _settle(order: Order, payment: Payment, answer: ProviderResult, last4: str, bought) -> tuple[Order, ProviderResult]:
     """Transaction 2: keep the provider's answer and act on it, unless the order stopped
-    waiting meanwhile (its hold lapsed: the answer then says so)."""
+    waiting meanwhile (its hold lapsed: the answer then says so). ``bought``: the cart
+    lines a successful payment removes."""
     # The order as transaction 1 wrote it: only its status can have moved since (its hold
     # lapsed), so only that is read again, under the lock.
     locked = order
@@ -474,7 +478,7 @@ def _settle(order: Order, payment: Payment, answer: ProviderResult, last4: str) 
         return locked, result
     if result.success:
         change_locked_status(locked, S.NEW, note="Payment authorized.")
-        _cart_lines_of(locked).filter(variant_id__in=locked.lines.values("variant_id")).delete()
+        bought.delete()
         # Last: the stock rows stay locked until this transaction commits.
         commit_reservations(locked)
     elif not result.retryable:
@@ -483,11 +487,11 @@ def _settle(order: Order, payment: Payment, answer: ProviderResult, last4: str) 
     return locked, result
 
 
-def _pay(order: Order, payment: Payment, details: dict) -> Order:
+def _pay(order: Order, payment: Payment, details: dict, bought) -> Order:
     """Authorize ``payment`` with the provider, then settle the order on its answer: the
     order as that left it (read under its lock, so no re-read)."""
     answer = payments.authorize_payment(payment, details)
-    settled, result = _settle(order, payment, answer, details.get("last4", ""))
+    settled, result = _settle(order, payment, answer, details.get("last4", ""), bought)
     if settled.status == S.PAYMENT_FAILED:
         raise PaymentDeclined(result.error or "The payment was declined.")
     if settled.status == S.CANCELLED:
@@ -509,7 +513,7 @@ def place_order(
     now = now or timezone.now()
     for _ in range(ORDER_NUMBER_ATTEMPTS):
         try:
-            order, payment, payment_details = _open_order(cart, shop, details, user=user, scope=scope, key=key, now=now)
+            order, payment, plan = _open_order(cart, shop, details, user=user, scope=scope, key=key, now=now)
             break
         except IntegrityError:
             # Another submission with this key committed first (or, rarely, the order
@@ -521,7 +525,8 @@ def place_order(
         raise Conflict("The order could not be placed; please try again.")
     if payment is None:
         return _replay(order, shop, details)
-    return CheckoutResult(_pay(order, payment, payment_details), created=True)
+    bought = CartLine.objects.filter(cart=cart, variant_id__in=[line.variant_id for line in plan.lines])
+    return CheckoutResult(_pay(order, payment, plan.payment_details, bought), created=True)
 
 
 # --- paying again, and lapsed holds -------------------------------------------------------
@@ -557,7 +562,7 @@ def pay_order(*, order_token, payment_details: dict, user=None, now: datetime | 
     if payment is None:
         expire_unpaid_orders(now=now, order_ids=[order.pk])
         raise Conflict("The time to pay for this order ran out; its items were released.", code="payment_expired")
-    return _pay(order, payment, cleaned)
+    return _pay(order, payment, cleaned, _bought_lines(order))
 
 
 @transaction.atomic

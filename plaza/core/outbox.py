@@ -35,9 +35,35 @@ from plaza.core.models import OutboxEvent
 logger = logging.getLogger(__name__)
 
 Handler = Callable[[OutboxEvent], None]
-_subscribers: list[tuple[str, Handler]] = []
-_live_subscribers: list[tuple[str, Handler]] = []
 MAX_ATTEMPTS = 10
+
+
+class _Registry:
+    """Handlers by topic pattern. Every event of every write looks its topic up, so each
+    topic's handlers are remembered until the registry changes (topics are a fixed set)."""
+
+    def __init__(self):
+        self._entries: list[tuple[str, Handler]] = []
+        self._by_topic: dict[str, tuple[Handler, ...]] = {}
+
+    def add(self, pattern: str, handler: Handler, *, first: bool = False) -> None:
+        self._entries.insert(0 if first else len(self._entries), (pattern, handler))
+        self._by_topic.clear()
+
+    def remove(self, pattern: str, handler: Handler) -> None:
+        self._entries.remove((pattern, handler))
+        self._by_topic.clear()
+
+    def matching(self, topic: str) -> tuple[Handler, ...]:
+        handlers = self._by_topic.get(topic)
+        if handlers is None:
+            handlers = tuple(handler for pattern, handler in self._entries if fnmatch.fnmatchcase(topic, pattern))
+            self._by_topic[topic] = handlers
+        return handlers
+
+
+_subscribers = _Registry()
+_live_subscribers = _Registry()
 
 
 def subscriber(pattern: str, *, live: bool = False) -> Callable[[Handler], Handler]:
@@ -45,7 +71,7 @@ def subscriber(pattern: str, *, live: bool = False) -> Callable[[Handler], Handl
     ``live`` for a push to open sockets, run right after commit (see above)."""
 
     def register(handler: Handler) -> Handler:
-        (_live_subscribers if live else _subscribers).append((pattern, handler))
+        (_live_subscribers if live else _subscribers).add(pattern, handler)
         return handler
 
     return register
@@ -61,16 +87,12 @@ def autodiscover_subscribers() -> None:
                     raise
 
 
-def _matching(registry: list[tuple[str, Handler]], topic: str) -> list[Handler]:
-    return [handler for pattern, handler in registry if fnmatch.fnmatchcase(topic, pattern)]
+def handlers_for(topic: str) -> tuple[Handler, ...]:
+    return _subscribers.matching(topic)
 
 
-def handlers_for(topic: str) -> list[Handler]:
-    return _matching(_subscribers, topic)
-
-
-def live_handlers_for(topic: str) -> list[Handler]:
-    return _matching(_live_subscribers, topic)
+def live_handlers_for(topic: str) -> tuple[Handler, ...]:
+    return _live_subscribers.matching(topic)
 
 
 def record_event(topic: str, payload: dict) -> OutboxEvent:

@@ -14,9 +14,9 @@ def received():
     def handler(event):
         seen.append((event.topic, event.payload))
 
-    outbox._subscribers.append(("test.*", handler))
+    outbox._subscribers.add("test.*", handler)
     yield seen
-    outbox._subscribers.remove(("test.*", handler))
+    outbox._subscribers.remove("test.*", handler)
 
 
 def test_event_is_delivered_after_commit(received):
@@ -48,7 +48,7 @@ def test_failed_subscriber_leaves_event_pending_for_the_sweep():
         if calls["n"] == 1:
             raise ValueError("subscriber down")
 
-    outbox._subscribers.append(("test.flaky", flaky))
+    outbox._subscribers.add("test.flaky", flaky)
     try:
         with transaction.atomic():
             event = outbox.record_event("test.flaky", {})
@@ -58,7 +58,7 @@ def test_failed_subscriber_leaves_event_pending_for_the_sweep():
         event.refresh_from_db()
         assert event.delivered_at is not None and calls["n"] == 2
     finally:
-        outbox._subscribers.remove(("test.flaky", flaky))
+        outbox._subscribers.remove("test.flaky", flaky)
 
 
 def test_one_delivery_task_per_transaction_delivers_its_events_in_order(received, monkeypatch):
@@ -161,9 +161,9 @@ def pushed():
     def push(event):
         seen.append((event.topic, event.payload))
 
-    outbox._live_subscribers.append(("test.*", push))
+    outbox._live_subscribers.add("test.*", push)
     yield seen
-    outbox._live_subscribers.remove(("test.*", push))
+    outbox._live_subscribers.remove("test.*", push)
 
 
 def test_a_live_subscriber_runs_right_after_commit_without_waiting_for_the_task(database_tasks, pushed, received):
@@ -196,12 +196,12 @@ def test_a_failing_push_is_logged_and_the_rest_still_happens(pushed, received, c
     def broken(event):
         raise ConnectionError("channel layer down")
 
-    outbox._live_subscribers.insert(0, ("test.*", broken))
+    outbox._live_subscribers.add("test.*", broken, first=True)
     try:
         with transaction.atomic():
             outbox.record_event("test.happened", {"n": 1})
     finally:
-        outbox._live_subscribers.remove(("test.*", broken))
+        outbox._live_subscribers.remove("test.*", broken)
     assert pushed == [("test.happened", {"n": 1})]
     assert received == [("test.happened", {"n": 1})]
     assert OutboxEvent.objects.get().delivered_at is not None
@@ -230,7 +230,10 @@ def test_a_task_row_a_savepoint_rolled_back_is_written_again_for_the_events_afte
 
 def test_a_live_only_event_before_a_savepoint_leaves_the_first_durable_event_inside_it(database_tasks, pushed):
     durable: list[dict] = []
-    outbox._subscribers.append(("durable.*", lambda event: durable.append(event.payload)))
+    def keep(event):
+        durable.append(event.payload)
+
+    outbox._subscribers.add("durable.*", keep)
     try:
         with transaction.atomic():
             outbox.record_event("test.happened", {"n": 1})
@@ -243,4 +246,21 @@ def test_a_live_only_event_before_a_savepoint_leaves_the_first_durable_event_ins
         assert durable == [{"n": 3}]
         assert pushed == [("test.happened", {"n": 1})]
     finally:
-        outbox._subscribers.pop()
+        outbox._subscribers.remove("durable.*", keep)
+
+
+def test_a_handler_registered_after_its_topic_was_looked_up_hears_the_next_event():
+    assert outbox.handlers_for("late.happened") == ()
+    heard = []
+
+    def late(event):
+        heard.append(event.payload)
+
+    outbox._subscribers.add("late.*", late)
+    try:
+        with transaction.atomic():
+            outbox.record_event("late.happened", {"n": 1})
+    finally:
+        outbox._subscribers.remove("late.*", late)
+    assert heard == [{"n": 1}]
+    assert outbox.handlers_for("late.happened") == ()

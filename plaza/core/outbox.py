@@ -156,10 +156,8 @@ class _Delivery:
     def __init__(self, key: uuid.UUID, *, written_in_transaction: bool):
         self.key = key
         self.written_in_transaction = written_in_transaction
-        if written_in_transaction:
-            self._enqueue()
 
-    def _enqueue(self) -> None:
+    def enqueue(self) -> None:
         from plaza.core.tasks import deliver_outbox_batch
 
         deliver_outbox_batch.enqueue(str(self.key))
@@ -168,7 +166,7 @@ class _Delivery:
         if self.written_in_transaction:
             return
         try:
-            self._enqueue()
+            self.enqueue()
         except Exception:  # the event rows are durable; the sweep delivers them later
             logger.exception("could not enqueue delivery of outbox batch %s", self.key)
 
@@ -191,6 +189,8 @@ class _Batch:
         if self.delivery is not None and _awaits_commit(connection, self.delivery):
             return
         self.delivery = _Delivery(self.key, written_in_transaction=self.shares_database)
+        if self.shares_database:
+            self.delivery.enqueue()
         transaction.on_commit(self.delivery, using=connection.alias)
 
     def __call__(self) -> None:

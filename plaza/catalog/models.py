@@ -107,6 +107,12 @@ class ProductImage(models.Model):
         return next((file.url for file in files if file), "")
 
 
+def variant_title(*options: str) -> str:
+    """A variant's name from its option values ("Red / XL"); Shopify's lone "Default Title" reads "Default"."""
+    values = [value for value in options if value]
+    return " / ".join(values) if values and values != ["Default Title"] else "Default"
+
+
 class Variant(models.Model):
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="variants")
     sku = models.CharField(max_length=100, blank=True, db_index=True)
@@ -136,8 +142,7 @@ class Variant(models.Model):
 
     @property
     def title(self) -> str:
-        values = [value for value in (self.option1, self.option2, self.option3) if value]
-        return " / ".join(values) if values and values != ["Default Title"] else "Default"
+        return variant_title(self.option1, self.option2, self.option3)
 
     @property
     def currency(self) -> str:

@@ -15,9 +15,11 @@ processor answers:
 
 import math
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -25,16 +27,17 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from plaza.catalog.models import ProductStatus, Variant
+from plaza.catalog.models import ProductStatus, Variant, variant_title
 from plaza.checkout.fulfilment import delivering_locations, pickup_slot_error
 from plaza.checkout.models import Cart, CartLine
 from plaza.checkout.pricing import MAX_ORDER_TOTAL, Totals, compute_totals, line_total
 from plaza.checkout.selectors import as_cart_token, find_cart
+from plaza.core.compiled import DELETE, CompiledQuery, insert
 from plaza.core.errors import Conflict, InvalidInput, NotFound, OutOfStock, PaymentDeclined
 from plaza.inventory.selectors import availability_by_location
 from plaza.inventory.services import commit_reservations, release_reservations, reserve
 from plaza.orders.models import FulfilmentMethod, Order, OrderLine, OrderStatus
-from plaza.orders.services import change_locked_status
+from plaza.orders.services import change_locked_status, change_status_from
 from plaza.payments import services as payments
 from plaza.payments.models import Payment
 from plaza.payments.providers import get_provider
@@ -50,12 +53,6 @@ MAX_IDEMPOTENCY_KEY_LENGTH = 100
 MAX_NOTE_LENGTH = 1000
 ORDER_NUMBER_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 ORDER_NUMBER_ATTEMPTS = 3
-# What placing an order reads of a cart line, its variant and product (a product's
-# description alone can be kilobytes).
-CHECKOUT_LINE_FIELDS = (
-    "quantity", "variant__price", "variant__sku", "variant__option1", "variant__option2", "variant__option3",
-    "variant__product__title", "variant__product__status", "variant__product__shop_id",
-)
 
 
 def _valid_id(value) -> bool:
@@ -241,11 +238,49 @@ def idempotency_scope(cart: Cart, user=None) -> str:
     return f"cart:{cart.token}"
 
 
+@dataclass(frozen=True)
+class _CartItem:
+    """A cart line as checking out reads it: what it holds, at what price, under which names."""
+
+    variant_id: int
+    quantity: int
+    price: Decimal
+    sku: str
+    variant_title: str
+    product_title: str
+    for_sale: bool
+
+
+_CART_ITEMS = CompiledQuery(
+    CartLine,
+    lambda cart_id, shop_id: CartLine.objects.filter(cart_id=cart_id, variant__product__shop_id=shop_id)
+    .values_list(
+        "variant_id", "quantity", "variant__price", "variant__sku", "variant__option1", "variant__option2",
+        "variant__option3", "variant__product__title", "variant__product__status",
+    )
+    .order_by("id"),
+)
+
+
+def _cart_items(cart: Cart, shop: Shop) -> list[_CartItem]:
+    """The cart's lines from ``shop``, in the order they were added."""
+    return [
+        _CartItem(
+            variant_id=variant_id, quantity=quantity, price=price, sku=sku,
+            variant_title=variant_title(option1, option2, option3), product_title=product_title,
+            for_sale=status == ProductStatus.PUBLISHED,
+        )
+        for variant_id, quantity, price, sku, option1, option2, option3, product_title, status in _CART_ITEMS(
+            cart_id=cart.pk, shop_id=shop.pk
+        )
+    ]
+
+
 @dataclass
 class _Plan:
     """A validated checkout, ready to be written."""
 
-    lines: list[CartLine]
+    lines: list[_CartItem]
     location: Location
     provider: PaymentProvider
     payment_details: dict
@@ -254,7 +289,7 @@ class _Plan:
     order_fields: dict
 
 
-def _first_with_stock(candidates: list[Location], lines: list[CartLine], method_label: str) -> Location:
+def _first_with_stock(candidates: list[Location], lines: list[_CartItem], method_label: str) -> Location:
     available = availability_by_location(line.variant_id for line in lines)
     for location in candidates:
         if all(available.get(line.variant_id, {}).get(location.pk, 0) >= line.quantity for line in lines):
@@ -346,18 +381,13 @@ def _plan(cart: Cart, shop: Shop, details: CheckoutDetails, user, now: datetime)
     """Check everything, collecting every field's errors; raise before anything is written."""
     if not shop.is_active:
         raise NotFound("This shop is not taking orders.")
-    lines = list(
-        CartLine.objects.filter(cart=cart, variant__product__shop=shop)
-        .select_related("variant__product")
-        .only(*CHECKOUT_LINE_FIELDS)
-        .order_by("id")
-    )
+    lines = _cart_items(cart, shop)
     if not lines:
         raise InvalidInput("Your cart has nothing from this shop.", fields={"shop": ["Nothing to check out."]})
     errors = _Errors()
     for line in lines:
-        if line.variant.product.status != ProductStatus.PUBLISHED:
-            errors.add("lines", f"“{line.variant.product.title}” is no longer for sale; remove it from your cart.")
+        if not line.for_sale:
+            errors.add("lines", f"“{line.product_title}” is no longer for sale; remove it from your cart.")
     order_fields = _contact(errors, details, user)
     provider, payment_details = _payment(errors, details)
     method = details.fulfilment_method
@@ -379,7 +409,7 @@ def _plan(cart: Cart, shop: Shop, details: CheckoutDetails, user, now: datetime)
         FulfilmentMethod.DELIVERY: location.delivery_fee,
         FulfilmentMethod.SHIPPING: location.shipping_fee,
     }[method]
-    totals = compute_totals(((line.variant.price, line.quantity) for line in lines), fee, shop.tax_rate_percent)
+    totals = compute_totals(((line.price, line.quantity) for line in lines), fee, shop.tax_rate_percent)
     if totals.total > MAX_ORDER_TOTAL:
         raise InvalidInput("This order is too large to place online.", fields={"lines": ["Lower the quantities."]})
     return _Plan(
@@ -392,10 +422,15 @@ def _new_order_number() -> str:
     return "PLZ-" + "".join(secrets.choice(ORDER_NUMBER_ALPHABET) for _ in range(6))
 
 
+_ORDER_ID_FOR_KEY = CompiledQuery(
+    Order, lambda scope, key: Order.objects.filter(idempotency_scope=scope, idempotency_key=key).values_list("pk")
+)
+
+
 def _order_for_key(scope: str, key: str) -> Order | None:
     # Almost always there is none: ask for its id alone (an order is a wide row).
-    order_id = Order.objects.filter(idempotency_scope=scope, idempotency_key=key).values_list("pk", flat=True).first()
-    return None if order_id is None else Order.objects.get(pk=order_id)
+    found = _ORDER_ID_FOR_KEY(scope=scope, key=key)
+    return Order.objects.get(pk=found[0][0]) if found else None
 
 
 def _replay(order: Order, shop: Shop, details: CheckoutDetails) -> CheckoutResult:
@@ -411,13 +446,15 @@ def _replay(order: Order, shop: Shop, details: CheckoutDetails) -> CheckoutResul
 
 
 def _reserve_lines(order: Order, plan: _Plan) -> None:
-    order_lines = OrderLine.objects.bulk_create(
-        OrderLine(
-            order=order, variant=line.variant, product_title=line.variant.product.title, variant_title=line.variant.title,
-            sku=line.variant.sku, unit_price=line.variant.price, quantity=line.quantity,
-            line_total=line_total(line.variant.price, line.quantity),
-        )
-        for line in plan.lines
+    order_lines = insert(
+        [
+            OrderLine(
+                order=order, variant_id=line.variant_id, product_title=line.product_title,
+                variant_title=line.variant_title, sku=line.sku, unit_price=line.price, quantity=line.quantity,
+                line_total=line_total(line.price, line.quantity),
+            )
+            for line in plan.lines
+        ]
     )
     reserve(order_lines, plan.location)
 
@@ -429,7 +466,7 @@ def _open_order(cart, shop, details, *, user, scope, key, now) -> tuple[Order, P
     if existing is not None:
         return existing, None, None
     plan = _plan(cart, shop, details, user, now)
-    order = Order.objects.create(
+    order = Order(
         number=_new_order_number(),
         shop=shop,
         customer=user if getattr(user, "is_authenticated", False) else None,
@@ -446,10 +483,18 @@ def _open_order(cart, shop, details, *, user, scope, key, now) -> tuple[Order, P
         idempotency_key=key,
         payment_due_by=now + timedelta(minutes=settings.PLAZA_PAYMENT_HOLD_MINUTES),
     )
+    insert([order])
     payment = payments.start_payment(order)
     # Last: reserving locks the stock rows, which other buyers of these items wait for.
     _reserve_lines(order, plan)
     return order, payment, plan
+
+
+_REMOVE_CART_LINES = CompiledQuery(
+    CartLine,
+    lambda cart_id, variant_ids: CartLine.objects.filter(cart_id=cart_id, variant_id__in=variant_ids),
+    DELETE,
+)
 
 
 def _bought_lines(order: Order):
@@ -465,33 +510,42 @@ def _bought_lines(order: Order):
 
 
 @transaction.atomic
-def _settle(order: Order, payment: Payment, answer: ProviderResult, last4: str, bought) -> tuple[Order, ProviderResult]:
+def _settle(
+    order: Order, payment: Payment, answer: ProviderResult, last4: str, remove_bought: Callable[[], object]
+) -> tuple[Order, ProviderResult]:
     """Transaction 2: keep the provider's answer and act on it, unless the order stopped
-    waiting meanwhile (its hold lapsed: the answer then says so). ``bought``: the cart
-    lines a successful payment removes."""
-    # The order as transaction 1 wrote it: only its status can have moved since (its hold
-    # lapsed), so only that is read again, under the lock.
-    locked = order
-    locked.refresh_from_db(from_queryset=Order.objects.select_for_update(), fields=["status"])
+    waiting meanwhile (its hold lapsed: the answer then says so). ``remove_bought``
+    deletes the cart lines a successful payment bought.
+
+    The order as transaction 1 wrote it: only its status can have moved since (its hold
+    lapsed). An answer that settles it moves it with one conditional UPDATE, which takes
+    its lock; otherwise (a retryable error, or it moved on) its status is read under lock.
+    """
+    if answer.success:
+        moved = change_status_from(order, S.PENDING_PAYMENT, S.NEW, note="Payment authorized.")
+    elif not answer.retryable:
+        moved = change_status_from(order, S.PENDING_PAYMENT, S.PAYMENT_FAILED, note=answer.error)
+    else:
+        moved = False
+    if not moved:
+        order.refresh_from_db(from_queryset=Order.objects.select_for_update(), fields=["status"])
     result = payments.record_authorization(payment, answer, last4)
-    if locked.status != S.PENDING_PAYMENT:
-        return locked, result
+    if not moved:
+        return order, result
     if result.success:
-        change_locked_status(locked, S.NEW, note="Payment authorized.")
-        bought.delete()
+        remove_bought()
         # Last: the stock rows stay locked until this transaction commits.
-        commit_reservations(locked)
-    elif not result.retryable:
-        release_reservations(locked)
-        change_locked_status(locked, S.PAYMENT_FAILED, note=result.error)
-    return locked, result
+        commit_reservations(order)
+    else:
+        release_reservations(order)
+    return order, result
 
 
-def _pay(order: Order, payment: Payment, details: dict, bought) -> Order:
+def _pay(order: Order, payment: Payment, details: dict, remove_bought: Callable[[], object]) -> Order:
     """Authorize ``payment`` with the provider, then settle the order on its answer: the
     order as that left it (read under its lock, so no re-read)."""
     answer = payments.authorize_payment(payment, details)
-    settled, result = _settle(order, payment, answer, details.get("last4", ""), bought)
+    settled, result = _settle(order, payment, answer, details.get("last4", ""), remove_bought)
     if settled.status == S.PAYMENT_FAILED:
         raise PaymentDeclined(result.error or "The payment was declined.")
     if settled.status == S.CANCELLED:
@@ -525,8 +579,8 @@ def place_order(
         raise Conflict("The order could not be placed; please try again.")
     if payment is None:
         return _replay(order, shop, details)
-    bought = CartLine.objects.filter(cart=cart, variant_id__in=[line.variant_id for line in plan.lines])
-    return CheckoutResult(_pay(order, payment, plan.payment_details, bought), created=True)
+    remove_bought = partial(_REMOVE_CART_LINES, cart_id=cart.pk, variant_ids=[line.variant_id for line in plan.lines])
+    return CheckoutResult(_pay(order, payment, plan.payment_details, remove_bought), created=True)
 
 
 # --- paying again, and lapsed holds -------------------------------------------------------
@@ -562,7 +616,7 @@ def pay_order(*, order_token, payment_details: dict, user=None, now: datetime | 
     if payment is None:
         expire_unpaid_orders(now=now, order_ids=[order.pk])
         raise Conflict("The time to pay for this order ran out; its items were released.", code="payment_expired")
-    return _pay(order, payment, cleaned, _bought_lines(order))
+    return _pay(order, payment, cleaned, _bought_lines(order).delete)
 
 
 @transaction.atomic

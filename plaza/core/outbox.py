@@ -30,6 +30,7 @@ from django.apps import apps
 from django.db import router, transaction
 from django.utils import timezone
 
+from plaza.core.compiled import insert
 from plaza.core.models import OutboxEvent
 
 logger = logging.getLogger(__name__)
@@ -112,7 +113,7 @@ def record_events(*events: tuple[str, dict]) -> list[OutboxEvent]:
         raise RuntimeError("record_event must be called inside the transaction that makes the change")
     batch = _batch_for(connection)
     now = timezone.now()
-    rows = OutboxEvent.objects.bulk_create(
+    rows = insert(
         [
             OutboxEvent(
                 topic=topic, payload=payload, batch=batch.key, delivered_at=None if handlers_for(topic) else now

@@ -8,6 +8,7 @@ latest row version, SQLite serialises writers. The check constraint
 
 from django.db import connection, transaction
 
+from plaza.core.compiled import CompiledQuery, insert
 from plaza.core.errors import InvalidInput, OutOfStock
 from plaza.core.outbox import record_events
 from plaza.inventory.models import MovementReason, Reservation, Stock, StockMovement
@@ -112,6 +113,14 @@ def set_stock_quantity(*, variant, location, quantity: int, reason: str = Moveme
     return _log(stock, location.shop_id, delta, reason, note=note, actor=actor)
 
 
+_STOCK_IDS = CompiledQuery(
+    Stock,
+    lambda location_id, variant_ids: Stock.objects.filter(location_id=location_id, variant_id__in=variant_ids).values_list(
+        "variant_id", "pk"
+    ),
+)
+
+
 def reserve(order_lines, location) -> None:
     """Hold the units of an order's lines at ``location``; OutOfStock if one falls short.
 
@@ -119,17 +128,11 @@ def reserve(order_lines, location) -> None:
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("reserve() must run inside the checkout transaction")
-    stock_ids = dict(
-        Stock.objects.filter(location=location, variant_id__in=[line.variant_id for line in order_lines]).values_list(
-            "variant_id", "pk"
-        )
-    )
+    stock_ids = dict(_STOCK_IDS(location_id=location.pk, variant_ids=[line.variant_id for line in order_lines]))
     missing = next((line for line in order_lines if line.variant_id not in stock_ids), None)
     if missing is not None:
         raise OutOfStock(f"Only 0 of “{missing.product_title}” left.", fields={"variant_id": ["out of stock"]})
-    Reservation.objects.bulk_create(
-        Reservation(stock_id=stock_ids[line.variant_id], order_line=line, quantity=line.quantity) for line in order_lines
-    )
+    insert([Reservation(stock_id=stock_ids[line.variant_id], order_line=line, quantity=line.quantity) for line in order_lines])
     # The reserving UPDATEs lock their rows until the checkout commits: they come last, so
     # the next buyer of these items waits as briefly as possible, and in one global order
     # (by stock row) so that two carts sharing items cannot deadlock.
@@ -189,7 +192,7 @@ def commit_reservations(order) -> None:
         stock = Stock(pk=stock_id)
         _change(stock, quantity=-units, reserved=-units)
         movements.append(_movement(stock, -units, MovementReason.SALE, order=order))
-    StockMovement.objects.bulk_create(movements)
+    insert(movements)
 
 
 @transaction.atomic

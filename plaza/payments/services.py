@@ -10,8 +10,9 @@ import logging
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
-from django.utils import timezone
+from django.db.models.functions import Now
 
+from plaza.core.compiled import UPDATE, CompiledQuery, insert
 from plaza.core.errors import Conflict, InvalidInput, NotFound, PaymentDeclined
 from plaza.core.money import format_money, quantize
 from plaza.core.outbox import record_event
@@ -44,7 +45,7 @@ def _call(method, *args) -> ProviderResult:
 
 
 def _log(payment: Payment, kind: str, amount: Decimal, result: ProviderResult) -> PaymentTransaction:
-    return PaymentTransaction.objects.create(
+    logged = PaymentTransaction(
         payment=payment,
         kind=kind,
         amount=amount,
@@ -52,6 +53,7 @@ def _log(payment: Payment, kind: str, amount: Decimal, result: ProviderResult) -
         error=result.error[:255],
         provider_reference=result.reference[:120],
     )
+    return insert([logged])[0]
 
 
 def _event(topic: str, payment: Payment, **extra) -> None:
@@ -84,9 +86,10 @@ def start_payment(order: Order) -> Payment:
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("start_payment() must run inside the checkout transaction")
-    return Payment.objects.create(
+    payment = Payment(
         order=order, provider=order.payment_provider, status=P.PROCESSING, currency=order.currency, amount=order.total
     )
+    return insert([payment])[0]
 
 
 @transaction.atomic
@@ -111,6 +114,16 @@ def authorize_payment(payment: Payment, details: dict) -> ProviderResult:
     return _call(get_provider(payment.provider).authorize, payment, details)
 
 
+_ANSWER = CompiledQuery(
+    Payment,
+    lambda payment_id, waiting, status, reference, card_last4: (
+        Payment.objects.filter(pk=payment_id, status=waiting),
+        {"status": status, "reference": reference, "card_last4": card_last4, "updated_at": Now()},
+    ),
+    UPDATE,
+)
+
+
 def record_authorization(payment: Payment, result: ProviderResult, last4: str = "") -> ProviderResult:
     """Keep the provider's answer to :func:`authorize_payment`, in the transaction that acts
     on it, which holds the order's row lock (the order first, then its payment, as
@@ -126,10 +139,9 @@ def record_authorization(payment: Payment, result: ProviderResult, last4: str = 
         "status": status,
         "reference": result.reference or payment.reference,
         "card_last4": last4 or payment.card_last4,
-        "updated_at": timezone.now(),
     }
     # One conditional UPDATE: only a payment still waiting for this answer takes it.
-    if Payment.objects.filter(pk=payment.pk, status=P.PROCESSING).update(**answered):
+    if _ANSWER(payment_id=payment.pk, waiting=P.PROCESSING, **answered):
         for name, value in answered.items():
             setattr(payment, name, value)
         _log(payment, TransactionKind.AUTHORIZE, payment.amount, result)

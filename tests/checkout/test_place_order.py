@@ -130,6 +130,31 @@ def test_paying_after_the_hold_lapsed_releases_it_and_says_so(store):
     assert order.status == OrderStatus.CANCELLED and store.stock.reserved == 0
 
 
+def test_a_hold_that_lapses_while_the_card_is_authorized_voids_the_authorization(store, monkeypatch):
+    from plaza.payments import services as payments
+
+    authorize = payments.authorize_payment
+
+    def authorize_slowly(payment, details):
+        # The hold lapses while the processor thinks: the expiry sweep cancels the order.
+        services.expire_unpaid_orders(now=timezone.now() + timedelta(days=1), order_ids=[payment.order_id])
+        return authorize(payment, details)
+
+    monkeypatch.setattr(payments, "authorize_payment", authorize_slowly)
+    cart = cart_with(store.variant, 3)
+    with pytest.raises(Conflict) as refused:
+        services.place_order(cart=cart, shop=store.shop, details=pickup_details(store.location), idempotency_key="k1")
+    assert refused.value.code == "payment_expired"
+    order = store.shop.orders.get()
+    store.stock.refresh_from_db()
+    assert order.status == OrderStatus.CANCELLED
+    assert (store.stock.quantity, store.stock.reserved) == (10, 0)
+    payment = order.payments.get()
+    assert payment.status == PaymentStatus.CANCELLED
+    assert list(payment.transactions.values_list("kind", "success"))[-2:] == [("authorize", True), ("void", True)]
+    assert CartLine.objects.filter(cart=cart).exists()
+
+
 def test_the_expiry_command_releases_lapsed_holds(store):
     order = services.place_order(
         cart=cart_with(store.variant, 1), shop=store.shop,

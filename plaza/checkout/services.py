@@ -25,6 +25,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import FilteredRelation, Q
 from django.utils import timezone
 
 from plaza.catalog.models import ProductStatus, Variant, variant_title
@@ -35,7 +36,7 @@ from plaza.checkout.selectors import as_cart_token, find_cart
 from plaza.core.compiled import DELETE, CompiledQuery, insert
 from plaza.core.errors import Conflict, InvalidInput, NotFound, OutOfStock, PaymentDeclined
 from plaza.inventory.selectors import availability_by_location
-from plaza.inventory.services import commit_reservations, release_reservations, reserve
+from plaza.inventory.services import commit_reservations, release_reservations, reserve, shortage
 from plaza.orders.models import FulfilmentMethod, Order, OrderLine, OrderStatus
 from plaza.orders.services import change_locked_status, change_status_from
 from plaza.payments import services as payments
@@ -240,7 +241,8 @@ def idempotency_scope(cart: Cart, user=None) -> str:
 
 @dataclass(frozen=True)
 class _CartItem:
-    """A cart line as checking out reads it: what it holds, at what price, under which names."""
+    """A cart line as checking out reads it: what it holds, at what price, under which
+    names, and its item's stock row at the chosen pick-up location (None if it has none)."""
 
     variant_id: int
     quantity: int
@@ -249,30 +251,38 @@ class _CartItem:
     variant_title: str
     product_title: str
     for_sale: bool
+    stock_id: int | None
+    available: int
 
 
 _CART_ITEMS = CompiledQuery(
     CartLine,
-    lambda cart_id, shop_id: CartLine.objects.filter(cart_id=cart_id, variant__product__shop_id=shop_id)
+    lambda cart_id, shop_id, location_id: CartLine.objects.filter(cart_id=cart_id, variant__product__shop_id=shop_id)
+    .annotate(stock_here=FilteredRelation("variant__stocks", condition=Q(variant__stocks__location_id=location_id)))
     .values_list(
         "variant_id", "quantity", "variant__price", "variant__sku", "variant__option1", "variant__option2",
         "variant__option3", "variant__product__title", "variant__product__status",
+        "stock_here__id", "stock_here__quantity", "stock_here__reserved",
     )
     .order_by("id"),
 )
 
 
-def _cart_items(cart: Cart, shop: Shop) -> list[_CartItem]:
-    """The cart's lines from ``shop``, in the order they were added."""
+def _cart_items(cart: Cart, shop: Shop, pickup_location_id) -> list[_CartItem]:
+    """The cart's lines from ``shop``, in the order they were added, with their stock at
+    the pick-up location asked for (read in the same statement: a sold-out item is refused
+    before anything is written, and reserving needs no look-up of its stock row)."""
+    location_id = pickup_location_id if _valid_id(pickup_location_id) else 0
     return [
         _CartItem(
             variant_id=variant_id, quantity=quantity, price=price, sku=sku,
             variant_title=variant_title(option1, option2, option3), product_title=product_title,
-            for_sale=status == ProductStatus.PUBLISHED,
+            for_sale=status == ProductStatus.PUBLISHED, stock_id=stock_id,
+            available=0 if stock_id is None else on_hand - reserved,
         )
-        for variant_id, quantity, price, sku, option1, option2, option3, product_title, status in _CART_ITEMS(
-            cart_id=cart.pk, shop_id=shop.pk
-        )
+        for (
+            variant_id, quantity, price, sku, option1, option2, option3, product_title, status, stock_id, on_hand, reserved
+        ) in _CART_ITEMS(cart_id=cart.pk, shop_id=shop.pk, location_id=location_id)
     ]
 
 
@@ -381,7 +391,8 @@ def _plan(cart: Cart, shop: Shop, details: CheckoutDetails, user, now: datetime)
     """Check everything, collecting every field's errors; raise before anything is written."""
     if not shop.is_active:
         raise NotFound("This shop is not taking orders.")
-    lines = _cart_items(cart, shop)
+    method = details.fulfilment_method
+    lines = _cart_items(cart, shop, details.location_id if method == FulfilmentMethod.PICKUP else None)
     if not lines:
         raise InvalidInput("Your cart has nothing from this shop.", fields={"shop": ["Nothing to check out."]})
     errors = _Errors()
@@ -390,7 +401,6 @@ def _plan(cart: Cart, shop: Shop, details: CheckoutDetails, user, now: datetime)
             errors.add("lines", f"“{line.product_title}” is no longer for sale; remove it from your cart.")
     order_fields = _contact(errors, details, user)
     provider, payment_details = _payment(errors, details)
-    method = details.fulfilment_method
     locations = shop_locations(shop)
     pickup_location, candidates = None, []
     if method == FulfilmentMethod.PICKUP:
@@ -403,6 +413,12 @@ def _plan(cart: Cart, shop: Shop, details: CheckoutDetails, user, now: datetime)
     if errors:
         raise InvalidInput("Please correct the highlighted fields.", fields=dict(errors))
 
+    if pickup_location is not None:
+        # What the shelf held a moment ago: reserving decides, but a sold-out item is
+        # refused here, before the order is written (a sell-out's late buyers are many).
+        short = next((line for line in lines if line.available < line.quantity), None)
+        if short is not None:
+            raise shortage(short.product_title, short.available)
     location = pickup_location or _first_with_stock(candidates, lines, FulfilmentMethod(method).label)
     fee = {
         FulfilmentMethod.PICKUP: Decimal("0.00"),
@@ -456,7 +472,8 @@ def _reserve_lines(order: Order, plan: _Plan) -> None:
             for line in plan.lines
         ]
     )
-    reserve(order_lines, plan.location)
+    stock_ids = {line.variant_id: line.stock_id for line in plan.lines if line.stock_id is not None}
+    reserve(order_lines, plan.location, stock_ids=stock_ids if len(stock_ids) == len(plan.lines) else None)
 
 
 @transaction.atomic

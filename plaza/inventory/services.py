@@ -121,17 +121,25 @@ _STOCK_IDS = CompiledQuery(
 )
 
 
-def reserve(order_lines, location) -> None:
+def shortage(product_title: str, left: int) -> OutOfStock:
+    """The refusal of a checkout that wants more of an item than ``left``."""
+    return OutOfStock(f"Only {max(left, 0)} of “{product_title}” left.", fields={"variant_id": ["out of stock"]})
+
+
+def reserve(order_lines, location, *, stock_ids: dict[int, int] | None = None) -> None:
     """Hold the units of an order's lines at ``location``; OutOfStock if one falls short.
 
-    Must run inside the checkout's transaction, which an OutOfStock then rolls back.
+    ``stock_ids``: each line's variant's stock row at ``location``, when the caller read
+    them already. Must run inside the checkout's transaction, which an OutOfStock then
+    rolls back.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("reserve() must run inside the checkout transaction")
-    stock_ids = dict(_STOCK_IDS(location_id=location.pk, variant_ids=[line.variant_id for line in order_lines]))
+    if stock_ids is None:
+        stock_ids = dict(_STOCK_IDS(location_id=location.pk, variant_ids=[line.variant_id for line in order_lines]))
     missing = next((line for line in order_lines if line.variant_id not in stock_ids), None)
     if missing is not None:
-        raise OutOfStock(f"Only 0 of “{missing.product_title}” left.", fields={"variant_id": ["out of stock"]})
+        raise shortage(missing.product_title, 0)
     insert([Reservation(stock_id=stock_ids[line.variant_id], order_line=line, quantity=line.quantity) for line in order_lines])
     # The reserving UPDATEs lock their rows until the checkout commits: they come last, so
     # the next buyer of these items waits as briefly as possible, and in one global order
@@ -140,11 +148,8 @@ def reserve(order_lines, location) -> None:
     for line in sorted(order_lines, key=lambda line: stock_ids[line.variant_id]):
         stock = Stock(pk=stock_ids[line.variant_id])
         if not _change(stock, reserved=line.quantity):
-            left = Stock.objects.filter(pk=stock.pk).values_list("quantity", "reserved").get()
-            raise OutOfStock(
-                f"Only {max(left[0] - left[1], 0)} of “{line.product_title}” left.",
-                fields={"variant_id": ["out of stock"]},
-            )
+            on_hand, reserved = Stock.objects.filter(pk=stock.pk).values_list("quantity", "reserved").first() or (0, 0)
+            raise shortage(line.product_title, on_hand - reserved)
         changes.append(_stock_changed(stock, location.shop_id))
     record_events(*changes)
 

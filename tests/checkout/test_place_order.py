@@ -344,6 +344,40 @@ def test_more_than_in_stock_is_out_of_stock_and_writes_nothing(store):
     assert store.stock.reserved == 0
 
 
+def test_a_sold_out_item_is_refused_before_anything_is_written(store):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    other = StockFactory(variant__product__shop=store.shop, location=store.location, quantity=0).variant
+    cart = cart_with(store.variant, 2)
+    CartLine.objects.create(cart=cart, variant=other, quantity=1)
+    with CaptureQueriesContext(connection) as statements, pytest.raises(OutOfStock) as refused:
+        services.place_order(cart=cart, shop=store.shop, details=pickup_details(store.location), idempotency_key="k1")
+    assert refused.value.message == f"Only 0 of “{other.product.title}” left."
+    assert not [statement for statement in statements if statement["sql"].lstrip().upper().startswith(("INSERT", "UPDATE"))]
+
+
+def test_stock_taken_after_the_cart_was_read_is_still_refused_by_the_reservation(store, monkeypatch):
+    from plaza.inventory import services as inventory
+
+    reserve = inventory.reserve
+
+    def reserve_after_another_buyer(order_lines, location, **options):
+        # Another buyer takes 9 of the 10 units between the read of the cart and the reservation.
+        Stock = type(store.stock)
+        Stock.objects.filter(pk=store.stock.pk).update(reserved=9)
+        return reserve(order_lines, location, **options)
+
+    monkeypatch.setattr(services, "reserve", reserve_after_another_buyer)
+    before = counts()
+    with pytest.raises(OutOfStock) as refused:
+        services.place_order(
+            cart=cart_with(store.variant, 2), shop=store.shop, details=pickup_details(store.location), idempotency_key="k1"
+        )
+    assert "Only 1 " in refused.value.message
+    assert counts() == before
+
+
 def test_a_missing_idempotency_key_is_refused(store):
     with pytest.raises(InvalidInput) as refused:
         services.place_order(

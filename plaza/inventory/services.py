@@ -6,9 +6,11 @@ latest row version, SQLite serialises writers. The check constraint
 ``stock_never_oversold`` is the last line of defence.
 """
 
+from functools import cache
+
 from django.db import connection, transaction
 
-from plaza.core.compiled import CompiledQuery, insert
+from plaza.core.compiled import CompiledQuery, insert, statement_cursor
 from plaza.core.errors import InvalidInput, OutOfStock
 from plaza.core.outbox import record_events
 from plaza.inventory.models import MovementReason, Reservation, Stock, StockMovement
@@ -36,8 +38,15 @@ def _stock_changed(stock: Stock, shop_id: int) -> tuple[str, dict]:
     )
 
 
-def _quoted(*names: str) -> list[str]:
-    return [connection.ops.quote_name(name) for name in names]
+@cache
+def _change_sql(vendor: str) -> str:
+    table, quantity, reserved, id_, variant, location = (
+        connection.ops.quote_name(name) for name in (Stock._meta.db_table, "quantity", "reserved", "id", "variant_id", "location_id")
+    )
+    return (
+        f"UPDATE {table} SET {quantity} = {quantity} + %s, {reserved} = {reserved} + %s "
+        f"WHERE {id_} = %s AND {quantity} + %s >= {reserved} + %s RETURNING {quantity}, {reserved}, {variant}, {location}"
+    )
 
 
 def _change(stock: Stock, *, quantity: int = 0, reserved: int = 0) -> bool:
@@ -45,17 +54,9 @@ def _change(stock: Stock, *, quantity: int = 0, reserved: int = 0) -> bool:
     than are reserved; False if so. One statement that also reads the row back into
     ``stock`` (``UPDATE … RETURNING``, which the ORM's ``update()`` cannot do), so that a
     ``Stock(pk=…)`` is enough to start from."""
-    table, quantity_column, reserved_column, id_column, variant_column, location_column = _quoted(
-        Stock._meta.db_table, "quantity", "reserved", "id", "variant_id", "location_id"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET {quantity_column} = {quantity_column} + %s, {reserved_column} = {reserved_column} + %s "
-            f"WHERE {id_column} = %s AND {quantity_column} + %s >= {reserved_column} + %s "
-            f"RETURNING {quantity_column}, {reserved_column}, {variant_column}, {location_column}",
-            [quantity, reserved, stock.pk, quantity, reserved],
-        )
-        row = cursor.fetchone()
+    cursor = statement_cursor(connection)
+    cursor.execute(_change_sql(connection.vendor), [quantity, reserved, stock.pk, quantity, reserved])
+    row = cursor.fetchone()
     if row is None:
         return False
     stock.quantity, stock.reserved, stock.variant_id, stock.location_id = row
@@ -154,20 +155,27 @@ def reserve(order_lines, location, *, stock_ids: dict[int, int] | None = None) -
     record_events(*changes)
 
 
+@cache
+def _take_reservations_sql(vendor: str) -> str:
+    reservations, stock, quantity, order_line, lines, id_, order = (
+        connection.ops.quote_name(name)
+        for name in (
+            Reservation._meta.db_table, "stock_id", "quantity", "order_line_id",
+            Reservation.order_line.field.related_model._meta.db_table, "id", "order_id",
+        )
+    )
+    return (
+        f"DELETE FROM {reservations} WHERE {order_line} IN (SELECT {id_} FROM {lines} WHERE {order} = %s) "
+        f"RETURNING {stock}, {quantity}"
+    )
+
+
 def _take_reservations(order) -> list[tuple[int, int]]:
     """Delete the order's reservations: (stock id, units) of each, by stock row (the global
     order of locking). One ``DELETE … RETURNING``, which the ORM's ``delete()`` cannot do."""
-    order_line_table = Reservation.order_line.field.related_model._meta.db_table
-    reservations, stock_column, quantity_column, line_column, lines, id_column, order_column = _quoted(
-        Reservation._meta.db_table, "stock_id", "quantity", "order_line_id", order_line_table, "id", "order_id"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"DELETE FROM {reservations} WHERE {line_column} IN "
-            f"(SELECT {id_column} FROM {lines} WHERE {order_column} = %s) RETURNING {stock_column}, {quantity_column}",
-            [order.pk],
-        )
-        return sorted(cursor.fetchall())
+    cursor = statement_cursor(connection)
+    cursor.execute(_take_reservations_sql(connection.vendor), [order.pk])
+    return sorted(cursor.fetchall())
 
 
 # No savepoint of their own: a failure here must undo the whole settlement around them.

@@ -1,10 +1,12 @@
 """Statements built once and bound again: the same rows and writes as the ORM's, on both databases."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.db.models import F
 from django.db.models.functions import Now
+from django.utils import timezone
 
 from plaza.catalog.models import Variant
 from plaza.core.compiled import DELETE, UPDATE, CompiledQuery, insert
@@ -71,7 +73,8 @@ def new_order(number: str) -> Order:
 def test_a_compiled_update_may_set_what_the_database_computes():
     order = new_order("PLZ-TEST01")
     order.save()
-    before = Order.objects.values_list("updated_at", flat=True).get(pk=order.pk)
+    long_ago = timezone.now() - timedelta(days=365)
+    Order.objects.filter(pk=order.pk).update(updated_at=long_ago)
     move = CompiledQuery(
         Order,
         lambda order_id, status: (Order.objects.filter(pk=order_id), {"status": status, "updated_at": Now()}),
@@ -79,7 +82,8 @@ def test_a_compiled_update_may_set_what_the_database_computes():
     )
     assert move(order_id=order.pk, status=OrderStatus.NEW) == 1
     status, after = Order.objects.values_list("status", "updated_at").get(pk=order.pk)
-    assert status == OrderStatus.NEW and after >= before
+    # The database's clock (to the millisecond on SQLite) stamped it just now.
+    assert status == OrderStatus.NEW and abs(after - timezone.now()) < timedelta(minutes=1)
 
 
 def test_a_compiled_delete_removes_only_what_it_matches(variants):
@@ -156,3 +160,17 @@ def test_insert_refuses_an_expression_it_cannot_bind(variants):
 
 def test_insert_of_nothing_writes_nothing():
     assert insert([]) == []
+
+
+def test_statements_are_logged_whenever_queries_are_captured(variants):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    product_id = variants[0].product_id
+    PRICES(product_id=product_id, skus=["SKU-1"])  # a plain cursor is kept for the next statement
+    with CaptureQueriesContext(connection) as captured:
+        PRICES(product_id=product_id, skus=["SKU-1"])
+        insert([OutboxEvent(topic="test.logged", payload={})])
+    assert len(captured) == 2
+    PRICES(product_id=product_id, skus=["SKU-2"])
+    assert len(captured) == 2

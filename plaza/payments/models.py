@@ -26,7 +26,7 @@ class Payment(models.Model):
     captured_amount = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0.00"))
     refunded_amount = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0.00"))
     # The provider's own reference for this payment (for webhooks and refunds).
-    reference = models.CharField(max_length=120, blank=True, db_index=True)
+    reference = models.CharField(max_length=120, blank=True)
     card_last4 = models.CharField(max_length=4, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -39,6 +39,9 @@ class Payment(models.Model):
             ),
             models.CheckConstraint(condition=models.Q(captured_amount__lte=models.F("amount")), name="capture_within_amount"),
         ]
+        # A processor's webhook names the payment by its reference (an equality look-up:
+        # no second, pattern index beside it).
+        indexes = [models.Index(fields=["reference"], name="payment_reference_idx")]
 
     def __str__(self) -> str:
         return f"{self.provider} {self.amount} {self.currency} ({self.status})"

@@ -34,6 +34,23 @@ def _isolated_settings(settings, tmp_path):
 
 
 @pytest.fixture
+def pushed():
+    """(topic, payload) of every event whose live pushes ran, in order: what open pages
+    heard. Pushes run after the commit; in a test's transaction, inside
+    ``django_capture_on_commit_callbacks(execute=True)``."""
+    from plaza.core import outbox
+
+    heard: list[tuple[str, dict]] = []
+
+    def listen(event) -> None:
+        heard.append((event.topic, event.payload))
+
+    outbox._live_subscribers.add("*", listen)
+    yield heard
+    outbox._live_subscribers.remove("*", listen)
+
+
+@pytest.fixture
 def user_factory(db):
     from plaza.accounts.models import User
 

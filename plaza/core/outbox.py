@@ -5,7 +5,7 @@ task per transaction runs, in the order they were recorded, every subscriber reg
 for each event's topic (``@subscriber("order.placed")`` in an app's ``subscribers.py``).
 With the database task backend that task row is written in the same transaction as the
 events, so a change, its events and their delivery commit together. An event that only
-live subscribers hear (``stock.changed``) is written already delivered and needs no task.
+live subscribers hear (``stock.changed``) is not written at all: its pushes need no row.
 If the process dies between commit and delivery the event rows are still pending, and
 ``manage.py deliver_outbox`` (run by the worker at start) picks them up.
 
@@ -105,29 +105,25 @@ def record_event(topic: str, payload: dict) -> OutboxEvent:
 def record_events(*events: tuple[str, dict]) -> list[OutboxEvent]:
     """:func:`record_event` for several (topic, payload) at once, in one INSERT, delivered in this order.
 
-    An event no durable subscriber listens to is written already delivered, and costs its
-    transaction no delivery task: only its live pushes remain, after the commit.
+    An event no durable subscriber listens to is not written: its live pushes, after the
+    commit, are all there is to do with it, and they need no row (it comes back unsaved).
     """
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
         raise RuntimeError("record_event must be called inside the transaction that makes the change")
-    batch = _batch_for(connection)
-    now = timezone.now()
-    rows = insert(
-        [
-            OutboxEvent(
-                topic=topic, payload=payload, batch=batch.key, delivered_at=None if handlers_for(topic) else now
-            )
-            for topic, payload in events
-        ]
-    )
-    live = [row for row in rows if live_handlers_for(row.topic)]
+    recorded = [OutboxEvent(topic=topic, payload=payload) for topic, payload in events]
+    durable = [event for event in recorded if handlers_for(event.topic)]
+    if durable:
+        batch = _batch_for(connection)
+        for event in durable:
+            event.batch = batch.key
+        insert(durable)
+        batch.schedule_delivery(connection)
+    live = [event for event in recorded if live_handlers_for(event.topic)]
     if live:
         # Registered per call, so that a rolled-back savepoint takes its pushes with it.
         transaction.on_commit(partial(push_live, live), using=connection.alias)
-    if any(row.delivered_at is None for row in rows):
-        batch.schedule_delivery(connection)
-    return rows
+    return recorded
 
 
 def _tasks_share_the_database(connection) -> bool:
@@ -173,8 +169,8 @@ class _Delivery:
 
 
 class _Batch:
-    """The events one transaction records, delivered by one task in the order recorded,
-    once one of them has a durable subscriber.
+    """The events with durable subscribers one transaction records, delivered by one task
+    in the order recorded.
 
     The batch is registered as an on-commit callback, which is how Django tells us
     whether the batch's transaction is still alive.
@@ -187,7 +183,9 @@ class _Batch:
         self.delivery: _Delivery | None = None
 
     def schedule_delivery(self, connection) -> None:
-        if self.delivery is not None and _awaits_commit(connection, self.delivery):
+        # The batch and its delivery are registered together, at the same savepoint: a
+        # rollback takes both or neither.
+        if self.delivery is not None:
             return
         self.delivery = _Delivery(self.key, written_in_transaction=self.shares_database)
         if self.shares_database:

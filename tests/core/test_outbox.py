@@ -208,17 +208,16 @@ def test_a_failing_push_is_logged_and_the_rest_still_happens(pushed, received, c
     assert "live subscriber" in caplog.text and "channel layer down" in caplog.text
 
 
-def test_an_event_only_live_subscribers_hear_costs_no_delivery_task(database_tasks, pushed):
+def test_an_event_only_live_subscribers_hear_is_pushed_but_neither_written_nor_queued(database_tasks, pushed):
     with transaction.atomic():
-        outbox.record_event("test.happened", {"n": 1})
+        event = outbox.record_event("test.happened", {"n": 1})
         assert queued_batches() == []
+    assert event.pk is None
     assert pushed == [("test.happened", {"n": 1})]
-    assert OutboxEvent.objects.get().delivered_at is not None, "nothing is left for the sweep"
+    assert not OutboxEvent.objects.exists(), "nothing is left for the sweep"
 
 
-def test_a_task_row_a_rolled_back_savepoint_took_is_written_again_for_the_events_after_it(database_tasks, pushed):
-    # The batch begins outside the savepoint (with an event only pushes hear), so it
-    # outlives it; its task row was first written inside it.
+def test_a_batch_begun_before_a_rolled_back_savepoint_delivers_what_the_transaction_kept(database_tasks, pushed):
     durable: list[dict] = []
 
     def keep(event):
@@ -227,15 +226,16 @@ def test_a_task_row_a_rolled_back_savepoint_took_is_written_again_for_the_events
     outbox._subscribers.add("durable.*", keep)
     try:
         with transaction.atomic():
-            outbox.record_event("test.happened", {"n": 1})
+            outbox.record_event("durable.happened", {"n": 1})
+            outbox.record_event("test.happened", {"n": 2})
             with pytest.raises(RuntimeError), transaction.atomic():
-                outbox.record_event("durable.happened", {"n": 2})
+                outbox.record_event("durable.happened", {"n": 3})
                 raise RuntimeError("the inner change failed")
-            outbox.record_event("durable.happened", {"n": 3})
+            outbox.record_event("durable.happened", {"n": 4})
         [batch] = queued_batches()
-        assert outbox.deliver_batch(batch) == 1
-        assert durable == [{"n": 3}]
-        assert pushed == [("test.happened", {"n": 1})]
+        assert outbox.deliver_batch(batch) == 2
+        assert durable == [{"n": 1}, {"n": 4}]
+        assert pushed == [("test.happened", {"n": 2})]
     finally:
         outbox._subscribers.remove("durable.*", keep)
 

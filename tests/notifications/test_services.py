@@ -3,7 +3,6 @@
 import pytest
 
 from plaza.core.errors import InvalidInput
-from plaza.core.models import OutboxEvent
 from plaza.notifications import selectors, services
 from plaza.notifications.models import Channel, Notification, NotificationKind, NotificationPreference
 from plaza.social.models import Block
@@ -13,17 +12,16 @@ from tests.notifications.helpers import notify
 pytestmark = pytest.mark.django_db
 
 
-def test_by_default_a_notification_shows_in_the_app_only_and_announces_itself():
+def test_by_default_a_notification_shows_in_the_app_only_and_announces_itself(pushed, django_capture_on_commit_callbacks):
     recipient, actor = UserFactory(), UserFactory()
 
-    notification = notify(recipient, actor=actor, text="Ana wants to be your friend")
+    with django_capture_on_commit_callbacks(execute=True):
+        notification = notify(recipient, actor=actor, text="Ana wants to be your friend")
 
     assert notification.recipient == recipient and notification.actor == actor
     assert notification.text == "Ana wants to be your friend" and notification.url == "/friends/"
     assert notification.is_unread and not notification.email_due
-    assert OutboxEvent.objects.filter(
-        topic="notification.created", payload={"notification_id": notification.pk, "recipient_id": recipient.pk}
-    ).exists()
+    assert ("notification.created", {"notification_id": notification.pk, "recipient_id": recipient.pk}) in pushed
 
 
 def test_email_marks_it_due_by_email_and_off_writes_nothing():
@@ -49,14 +47,15 @@ def test_in_app_after_email_is_in_app_only_and_drops_what_waited_for_the_email()
     assert NotificationPreference.objects.get(user=recipient).channel == Channel.IN_APP
 
 
-def test_the_same_event_delivered_twice_notifies_once():
+def test_the_same_event_delivered_twice_notifies_once(pushed, django_capture_on_commit_callbacks):
     recipient = UserFactory()
-    first = notify(recipient, dedupe_key="friend.requested:41")
-    again = notify(recipient, dedupe_key="friend.requested:41")
+    with django_capture_on_commit_callbacks(execute=True):
+        first = notify(recipient, dedupe_key="friend.requested:41")
+        again = notify(recipient, dedupe_key="friend.requested:41")
 
     assert again == first
     assert Notification.objects.count() == 1
-    assert OutboxEvent.objects.filter(topic="notification.created").count() == 1
+    assert [topic for topic, _ in pushed].count("notification.created") == 1
 
 
 @pytest.mark.parametrize("blocker_is_recipient", [True, False], ids=["recipient blocked actor", "actor blocked recipient"])
@@ -91,15 +90,17 @@ def test_nobody_is_notified_of_their_own_doing_nor_when_gone():
         ({"dedupe_key": ""}, "dedupe_key"),
     ],
 )
-def test_an_invalid_notification_is_refused_with_the_field_and_writes_nothing(changes, field):
+def test_an_invalid_notification_is_refused_with_the_field_and_writes_nothing(
+    changes, field, pushed, django_capture_on_commit_callbacks
+):
     recipient = UserFactory()
     arguments = {"kind": NotificationKind.FRIEND_REQUEST, "text": "Hello", "url": "/friends/", "dedupe_key": "k", **changes}
     kind = arguments.pop("kind")
-    with pytest.raises(InvalidInput) as refusal:
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(InvalidInput) as refusal:
         services.notify(recipient.pk, kind, actor_id=None, **arguments)
     assert field in refusal.value.fields
     assert not Notification.objects.exists()
-    assert not OutboxEvent.objects.filter(topic="notification.created").exists()
+    assert "notification.created" not in [topic for topic, _ in pushed]
 
 
 def test_mark_read_touches_only_the_callers_own():

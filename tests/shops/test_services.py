@@ -7,7 +7,6 @@ from django.utils import timezone
 from PIL import Image
 
 from plaza.core.errors import Conflict, Forbidden, InvalidInput
-from plaza.core.models import OutboxEvent
 from plaza.shops import services
 from plaza.shops.models import HoursException, Location, OpeningHours, Shop, ShopMembership, StaffRole
 from tests.factories import MembershipFactory, UserFactory
@@ -16,12 +15,13 @@ from tests.shops.conftest import image_upload
 pytestmark = pytest.mark.django_db
 
 
-def test_creator_becomes_owner_and_the_slug_comes_from_the_name():
+def test_creator_becomes_owner_and_the_slug_comes_from_the_name(pushed, django_capture_on_commit_callbacks):
     user = UserFactory()
-    shop = services.create_shop(user=user, name="Café du Marché", kind="food")
+    with django_capture_on_commit_callbacks(execute=True):
+        shop = services.create_shop(user=user, name="Café du Marché", kind="food")
     assert shop.slug == "cafe-du-marche"
     assert ShopMembership.objects.get(shop=shop).role == StaffRole.OWNER
-    assert OutboxEvent.objects.filter(topic="shop.created", payload__shop_id=shop.pk).exists()
+    assert [payload["shop_id"] for topic, payload in pushed if topic == "shop.created"] == [shop.pk]
 
 
 def test_same_name_gets_a_distinct_slug_and_reserved_words_are_avoided():

@@ -5,7 +5,8 @@ processor answers:
 
 1. validate everything, create the order and its lines, reserve the stock at the
    fulfilling location and open the payment. The unique ``(idempotency_scope,
-   idempotency_key)`` constraint on Order decides between two submissions of one key;
+   idempotency_key)`` constraint on Order decides between two submissions of one key
+   (a key is looked up only when the checkout cannot go on: see :func:`place_order`);
    then, outside any transaction, the provider authorizes;
 2. settle: under the order's lock, record the provider's answer on the payment; success
    turns the reservation into a sale and the order becomes NEW; a decline releases the
@@ -34,7 +35,7 @@ from plaza.checkout.models import Cart, CartLine
 from plaza.checkout.pricing import MAX_ORDER_TOTAL, Totals, compute_totals, line_total
 from plaza.checkout.selectors import as_cart_token, find_cart
 from plaza.core.compiled import DELETE, CompiledQuery, insert
-from plaza.core.errors import Conflict, InvalidInput, NotFound, OutOfStock, PaymentDeclined
+from plaza.core.errors import Conflict, InvalidInput, NotFound, OutOfStock, PaymentDeclined, PlazaError
 from plaza.inventory.selectors import availability_by_location
 from plaza.inventory.services import commit_reservations, release_reservations, reserve, shortage
 from plaza.orders.models import FulfilmentMethod, Order, OrderLine, OrderStatus
@@ -477,11 +478,9 @@ def _reserve_lines(order: Order, plan: _Plan) -> None:
 
 
 @transaction.atomic
-def _open_order(cart, shop, details, *, user, scope, key, now) -> tuple[Order, Payment | None, _Plan | None]:
-    """Transaction 1: the order, its lines and reservations, and its payment; or the earlier order."""
-    existing = _order_for_key(scope, key)
-    if existing is not None:
-        return existing, None, None
+def _open_order(cart, shop, details, *, user, scope, key, now) -> tuple[Order, Payment, _Plan]:
+    """Transaction 1: the order, its lines and reservations, and its payment. A key
+    already used makes the order's INSERT fail on its unique constraint."""
     plan = _plan(cart, shop, details, user, now)
     order = Order(
         number=_new_order_number(),
@@ -582,20 +581,25 @@ def place_order(
     key = _clean_key(idempotency_key)
     scope = idempotency_scope(cart, user)
     now = now or timezone.now()
+    # A key is almost always new, so it is looked up only when the checkout cannot go on:
+    # its order's INSERT hit the key's unique constraint (an earlier or concurrent
+    # submission; rarely, a taken order number), or the cart was refused (an earlier
+    # submission may have emptied it, or found it sold out).
     for _ in range(ORDER_NUMBER_ATTEMPTS):
         try:
             order, payment, plan = _open_order(cart, shop, details, user=user, scope=scope, key=key, now=now)
             break
         except IntegrityError:
-            # Another submission with this key committed first (or, rarely, the order
-            # number was taken): the database decided, the loser returns the winner.
-            winner = _order_for_key(scope, key)
-            if winner is not None:
-                return _replay(winner, shop, details)
+            earlier = _order_for_key(scope, key)
+            if earlier is not None:
+                return _replay(earlier, shop, details)
+        except PlazaError:
+            earlier = _order_for_key(scope, key)
+            if earlier is not None:
+                return _replay(earlier, shop, details)
+            raise
     else:
         raise Conflict("The order could not be placed; please try again.")
-    if payment is None:
-        return _replay(order, shop, details)
     remove_bought = partial(_REMOVE_CART_LINES, cart_id=cart.pk, variant_ids=[line.variant_id for line in plan.lines])
     return CheckoutResult(_pay(order, payment, plan.payment_details, remove_bought), created=True)
 

@@ -32,6 +32,18 @@ def test_the_same_key_twice_returns_the_first_order(store):
 
 
 @pytest.mark.django_db
+def test_a_retry_after_the_order_emptied_the_cart_returns_the_order_not_a_refusal(store):
+    cart = cart_with(store.variant, 2)
+    first = services.place_order(cart=cart, shop=store.shop, details=pickup_details(store.location), idempotency_key="abc")
+    assert not cart.lines.exists()
+    # The shelf is empty now too: the retry is still answered with the order it placed.
+    type(store.stock).objects.filter(pk=store.stock.pk).update(quantity=8, reserved=8)
+    again = services.place_order(cart=cart, shop=store.shop, details=pickup_details(store.location), idempotency_key="abc")
+    assert (again.created, again.order.pk) == (False, first.order.pk)
+    assert Order.objects.count() == 1
+
+
+@pytest.mark.django_db
 def test_a_key_reused_for_another_shop_is_a_conflict(store):
     other = make_store()
     cart = cart_with(store.variant, 1)

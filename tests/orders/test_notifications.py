@@ -2,8 +2,6 @@ from datetime import datetime
 from decimal import Decimal
 
 import pytest
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.core import mail
 from django.utils import timezone
 
@@ -13,6 +11,7 @@ from plaza.orders import services
 from plaza.orders.models import FulfilmentMethod, NotificationKind, OrderNotification, OrderStatus
 from plaza.payments.models import PaymentStatus
 from plaza.shops.models import StaffRole
+from tests.listening import heard_while
 from tests.orders.factories import PICKUP_CODE, add_line, member, paid_order
 
 pytestmark = pytest.mark.django_db
@@ -131,22 +130,15 @@ def test_an_order_whose_payment_lapsed_sends_nothing(delivered):
 def test_a_placed_order_is_pushed_once_to_the_shop_board_and_the_order_page(delivered):
     order = paid_order(status=S.PENDING_PAYMENT)
     add_line(order)
-    layer = get_channel_layer()
-    board = async_to_sync(layer.new_channel)()
-    page = async_to_sync(layer.new_channel)()
-    async_to_sync(layer.group_add)(f"shop-{order.shop_id}-orders", board)
-    async_to_sync(layer.group_add)(f"order-{order.token}", page)
 
-    with delivered():
-        services.change_status(order, S.NEW)
-        services.change_status(order, S.ACCEPTED)
-
-    async def four_messages_each():
-        return [[await layer.receive(channel) for _ in range(4)] for channel in (board, page)]
+    def place_and_accept():
+        with delivered():
+            services.change_status(order, S.NEW)
+            services.change_status(order, S.ACCEPTED)
 
     # Each event is pushed at once and again by its delivery task (here run at once too).
     # Becoming NEW records order.placed and order.status_changed together: one push says both.
-    for received in async_to_sync(four_messages_each)():
+    for received in heard_while([f"shop-{order.shop_id}-orders", f"order-{order.token}"], place_and_accept, count=4):
         heard = [(m["topic"], m["order_id"], m["status"]) for m in received]
         assert sorted(set(heard), key=heard.index) == [
             ("order.placed", order.pk, S.NEW),

@@ -20,7 +20,9 @@ Deletes and updates run as ``QuerySet._raw_delete`` and ``update`` would: no sig
 cascades, so they are for rows nothing else points at.
 """
 
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from functools import cache
 from itertools import count
 
 from django.db import connections, router
@@ -28,6 +30,8 @@ from django.db.models import Model, QuerySet
 from django.db.models.sql import DeleteQuery, UpdateQuery
 
 SELECT, DELETE, UPDATE = "select", "delete", "update"
+MAX_STATEMENTS_PER_QUERY = 64
+MAX_ROWS_PER_INSERT = 100
 # Far from any id or text the application stores, so a stand-in cannot pass for a constant.
 _INT_STAND_INS = count(-(2**62), -1)
 
@@ -69,7 +73,8 @@ def statement_cursor(connection):
     kept = getattr(connection, "plaza_statement_cursor", None)
     if kept is not None:
         raw, logged, cursor = kept
-        if raw is connection.connection and logged == connection.queries_logged and not getattr(cursor.cursor, "closed", False):
+        same_connection = raw is connection.connection and logged == connection.queries_logged
+        if same_connection and not getattr(cursor.cursor, "closed", False):
             return cursor
     cursor = connection.cursor()
     connection.plaza_statement_cursor = (connection.connection, connection.queries_logged, cursor)
@@ -94,7 +99,9 @@ class CompiledQuery:
         self.model = model
         self.build = build
         self.kind = kind
-        self._statements: dict[tuple, _Statement] = {}
+        # By shape: each length of a list argument is a statement of its own, so only the
+        # most recently used are kept (a cart of any size must not grow memory for good).
+        self._statements: OrderedDict[tuple, _Statement] = OrderedDict()
 
     def __call__(self, **arguments):
         alias = router.db_for_read(self.model) if self.kind == SELECT else router.db_for_write(self.model)
@@ -102,6 +109,10 @@ class CompiledQuery:
         statement = self._statements.get(key)
         if statement is None:
             statement = self._statements[key] = self._compile(alias, arguments)
+            if len(self._statements) > MAX_STATEMENTS_PER_QUERY:
+                self._statements.popitem(last=False)
+        else:
+            self._statements.move_to_end(key)
         connection = connections[alias]
         cursor = statement_cursor(connection)
         cursor.execute(statement.sql, statement.bind(arguments))
@@ -176,12 +187,19 @@ def _converted(row: tuple, converters: list, connection) -> tuple:
 _INSERTS: dict[tuple, tuple] = {}
 
 
+@cache
+def _inserted_fields(model: type[Model]) -> list:
+    """The columns an INSERT of ``model`` writes: all but those the database fills in."""
+    opts = model._meta
+    return [field for field in opts.concrete_fields if not field.generated and field is not opts.auto_field]
+
+
 def _insert_statement(model: type[Model], rows: int, connection):
     """The INSERT of ``rows`` new rows of ``model``, returning what the database sets (the id)."""
     if not connection.features.can_return_rows_from_bulk_insert:
         raise RuntimeError(f"{connection.vendor} cannot insert several rows and return their ids in one statement")
     opts = model._meta
-    fields = [field for field in opts.concrete_fields if not field.generated and field is not opts.auto_field]
+    fields = _inserted_fields(model)
     if any(hasattr(field, "get_placeholder") for field in fields):
         raise TypeError(f"{model.__name__} has a field with its own placeholder: save it with the ORM")
     ops = connection.ops
@@ -195,13 +213,23 @@ def _insert_statement(model: type[Model], rows: int, connection):
 
 
 def insert(objs: Sequence[Model]) -> Sequence[Model]:
-    """Save new instances of one model in one statement and set their primary keys (and
-    other fields the database returns): ``bulk_create``'s job, built once per row count."""
+    """Save new instances of one model and set their primary keys (and other fields the
+    database returns): ``bulk_create``'s job, in as few statements as the database's limit
+    on parameters allows (as ``bulk_create`` splits them), each built once per row count."""
     if not objs:
         return objs
     model = type(objs[0])
     alias = router.db_for_write(model)
     connection = connections[alias]
+    # At most MAX_ROWS_PER_INSERT a statement: one statement is built per row count.
+    allowed = connection.ops.bulk_batch_size(_inserted_fields(model), objs) or len(objs)
+    rows_per_statement = min(allowed, MAX_ROWS_PER_INSERT)
+    for start in range(0, len(objs), rows_per_statement):
+        _insert_rows(objs[start : start + rows_per_statement], model, alias, connection)
+    return objs
+
+
+def _insert_rows(objs: Sequence[Model], model: type[Model], alias: str, connection) -> None:
     key = (alias, model, len(objs))
     if key not in _INSERTS:
         _INSERTS[key] = _insert_statement(model, len(objs), connection)
@@ -221,4 +249,3 @@ def insert(objs: Sequence[Model]) -> Sequence[Model]:
             setattr(obj, field.attname, value)
         obj._state.adding = False
         obj._state.db = alias
-    return objs

@@ -381,6 +381,24 @@ def test_stock_taken_after_the_cart_was_read_is_still_refused_by_the_reservation
     assert counts() == before
 
 
+def test_a_cart_of_many_items_is_ordered_in_full(store):
+    from plaza.core.compiled import MAX_ROWS_PER_INSERT
+
+    stocks = [
+        StockFactory(variant__product__shop=store.shop, location=store.location, quantity=3)
+        for _ in range(MAX_ROWS_PER_INSERT + 30)
+    ]
+    cart = cart_with(store.variant, 1)
+    CartLine.objects.bulk_create(CartLine(cart=cart, variant=stock.variant, quantity=2) for stock in stocks)
+    order = services.place_order(
+        cart=cart, shop=store.shop, details=pickup_details(store.location), idempotency_key="k1"
+    ).order
+    assert order.lines.count() == len(stocks) + 1
+    assert order.total == sum((line.line_total for line in order.lines.all()), Decimal("0.00"))
+    assert {stock.quantity for stock in type(store.stock).objects.filter(pk__in=[s.pk for s in stocks])} == {1}
+    assert not Reservation.objects.exists() and not cart.lines.exists()
+
+
 def test_a_missing_idempotency_key_is_refused(store):
     with pytest.raises(InvalidInput) as refused:
         services.place_order(

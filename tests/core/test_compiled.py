@@ -174,3 +174,24 @@ def test_statements_are_logged_whenever_queries_are_captured(variants):
     assert len(captured) == 2
     PRICES(product_id=product_id, skus=["SKU-2"])
     assert len(captured) == 2
+
+
+def test_insert_splits_many_rows_as_the_database_allows():
+    from plaza.core import compiled
+
+    events = [OutboxEvent(topic="test.many", payload={"n": n}) for n in range(compiled.MAX_ROWS_PER_INSERT * 2 + 7)]
+    insert(events)
+    assert [event.payload["n"] for event in OutboxEvent.objects.filter(topic="test.many").order_by("pk")] == list(
+        range(len(events))
+    )
+    assert [event.pk for event in events] == sorted(event.pk for event in events)
+
+
+def test_a_query_keeps_only_its_most_recent_shapes(variants):
+    from plaza.core import compiled
+
+    reads = CompiledQuery(Variant, lambda skus: Variant.objects.filter(sku__in=skus).values_list("sku"))
+    for length in range(1, compiled.MAX_STATEMENTS_PER_QUERY + 11):
+        reads(skus=[f"SKU-{n}" for n in range(length)])
+    assert len(reads._statements) == compiled.MAX_STATEMENTS_PER_QUERY
+    assert reads(skus=["SKU-1"]) == [("SKU-1",)], "a shape dropped is built again"

@@ -445,7 +445,7 @@ _ORDER_ID_FOR_KEY = CompiledQuery(
 
 
 def _order_for_key(scope: str, key: str) -> Order | None:
-    # Almost always there is none: ask for its id alone (an order is a wide row).
+    # Often there is none (the checkout was refused on its own): ask for the id alone.
     found = _ORDER_ID_FOR_KEY(scope=scope, key=key)
     return Order.objects.get(pk=found[0][0]) if found else None
 
@@ -589,15 +589,12 @@ def place_order(
         try:
             order, payment, plan = _open_order(cart, shop, details, user=user, scope=scope, key=key, now=now)
             break
-        except IntegrityError:
+        except (IntegrityError, PlazaError) as stopped:
             earlier = _order_for_key(scope, key)
             if earlier is not None:
                 return _replay(earlier, shop, details)
-        except PlazaError:
-            earlier = _order_for_key(scope, key)
-            if earlier is not None:
-                return _replay(earlier, shop, details)
-            raise
+            if isinstance(stopped, PlazaError):
+                raise
     else:
         raise Conflict("The order could not be placed; please try again.")
     remove_bought = partial(_REMOVE_CART_LINES, cart_id=cart.pk, variant_ids=[line.variant_id for line in plan.lines])

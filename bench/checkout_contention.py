@@ -14,17 +14,26 @@ them over several: the gap between the two shows what the hot row costs.
 On PostgreSQL, pgbench (TPC-B, scale 8, 8 clients) runs on the same server right after the
 checkouts, and the table's last column is orders/s as a share of its tps: the machine's
 speed that day, measured beside the figure (``--no-pgbench`` skips it).
+
+Each backend runs as its profile does. On PostgreSQL (the production profile) an outbox
+dispatcher (``manage.py dispatch_outbox``, its own process) delivers the orders' events
+while the checkouts run; "undelivered" counts the events still pending when the last
+checkout ends (``--no-dispatcher`` leaves them all). On SQLite (the embedded profile) each
+checkout delivers its own events right after its commit.
 """
 
 import argparse
 import multiprocessing
 import os
 import queue
+import signal
+import subprocess
+import sys
 import threading
 import time
 import uuid
 
-from bench.common import BACKENDS, emit_result, machine, percentile, pgbench_tps, print_table, run_child, setup_django
+from bench.common import BACKENDS, REPO, emit_result, machine, percentile, pgbench_tps, print_table, run_child, setup_django
 
 # (buyers, units, items, workers, mode): the issue's race, sustained throughput on one
 # item, then the same spread over 50 items.
@@ -166,8 +175,14 @@ def run_processes(cart_ids: list[int], workers: int, shop, details) -> tuple[lis
     return collected, elapsed
 
 
-def race(backend: str, buyers: int, units: int, items: int, workers: int, mode: str) -> dict:
+def start_dispatcher() -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "manage.py", "dispatch_outbox"], cwd=REPO)
+
+
+def race(backend: str, buyers: int, units: int, items: int, workers: int, mode: str, dispatcher: bool) -> dict:
     from django.db.models import Sum
+
+    from plaza.core.models import OutboxEvent
 
     from plaza.checkout.fulfilment import pickup_slots
     from plaza.checkout.services import CheckoutDetails
@@ -195,7 +210,14 @@ def race(backend: str, buyers: int, units: int, items: int, workers: int, mode: 
     cart_ids = prepare_carts(variants, buyers)
     details = details_for(location)
     run = run_processes if mode == "process" else run_threads
-    results, elapsed = run(cart_ids, workers, shop, details)
+    dispatching = start_dispatcher() if dispatcher else None
+    try:
+        results, elapsed = run(cart_ids, workers, shop, details)
+        undelivered = OutboxEvent.objects.filter(delivered_at__isnull=True).count()
+    finally:
+        if dispatching:
+            dispatching.send_signal(signal.SIGTERM)
+            dispatching.wait(30)
 
     paid = OrderLine.objects.filter(order__shop=shop).exclude(
         order__status__in=[OrderStatus.PAYMENT_FAILED, OrderStatus.CANCELLED, OrderStatus.PENDING_PAYMENT]
@@ -234,6 +256,7 @@ def race(backend: str, buyers: int, units: int, items: int, workers: int, mode: 
         "all_p99_ms": percentile(all_latencies, 99),
         "oversold": oversold,
         "stock_consistent": consistent,
+        "undelivered": undelivered,
     }
 
 
@@ -245,6 +268,7 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=1, help="items the units are spread over (default 1)")
     parser.add_argument("--workers", type=int, default=8, help="concurrent threads or processes")
     parser.add_argument("--mode", choices=["thread", "process"], default="thread")
+    parser.add_argument("--no-dispatcher", action="store_true", help="run no outbox dispatcher beside the checkouts")
     parser.add_argument("--no-pgbench", action="store_true", help="skip the pgbench run beside PostgreSQL's figures")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     options = parser.parse_args()
@@ -255,19 +279,24 @@ def main() -> None:
         # for every worker of the largest scenario (processes each have their own pool).
         most_workers = max([options.workers] + [scenario[3] for scenario in SCENARIOS])
         os.environ["PLAZA_DB_POOL_MAX_SIZE"] = str(most_workers)
+        if options.backend == "postgres":
+            os.environ["PLAZA_OUTBOX_DISPATCHER"] = "1"
         # PostgreSQL runs as the scale-out profile does, with its pushes through Redis.
         setup_django(options.backend, "checkout", redis=options.backend == "postgres")
         scenarios = SCENARIOS
         if options.buyers is not None:
             scenarios = [(options.buyers, options.units, options.items, options.workers, options.mode)]
         for buyers, units, items, workers, mode in scenarios:
-            emit_result(race(options.backend, buyers, units, items, workers, mode))
+            dispatcher = options.backend == "postgres" and not options.no_dispatcher
+            emit_result(race(options.backend, buyers, units, items, workers, mode, dispatcher))
         return
 
     arguments = []
     if options.buyers is not None:
         arguments = ["--buyers", str(options.buyers), "--units", str(options.units), "--items", str(options.items)]
         arguments += ["--workers", str(options.workers), "--mode", options.mode]
+    if options.no_dispatcher:
+        arguments.append("--no-dispatcher")
     backends = BACKENDS if options.backend == "both" else [options.backend]
     # One process per backend: Django's database settings are fixed once it is set up.
     results = [result for backend in backends for result in run_child(__spec__.name, backend, arguments, CHILD_TIMEOUT_S)]
@@ -278,7 +307,7 @@ def main() -> None:
     print_table(
         [
             "backend", "mode", "workers", "buyers", "units", "items", "ordered", "out of stock", "other",
-            "orders/s", "checkouts/s", "p50 ms", "p99 ms", "oversold", "stock ok", "% of pgbench",
+            "orders/s", "checkouts/s", "p50 ms", "p99 ms", "oversold", "stock ok", "undelivered", "% of pgbench",
         ],
         [
             [
@@ -286,7 +315,7 @@ def main() -> None:
                 result["ordered"], result["out_of_stock"],
                 ", ".join(f"{code}: {count}" for code, count in result["other"].items()) or "0",
                 result["orders_per_s"], result["checkouts_per_s"], result["p50_ms"], result["p99_ms"],
-                result["oversold"], "yes" if result["stock_consistent"] else "NO",
+                result["oversold"], "yes" if result["stock_consistent"] else "NO", result["undelivered"],
                 f"{100 * result['orders_per_s'] / tps:.1f}" if tps and result["backend"] == "postgres" else "",
             ]
             for result in results

@@ -6,7 +6,7 @@ bash scripts/bootstrap.sh
 py=.venv/bin/python
 $py manage.py migrate --noinput
 $py manage.py seed_demo --if-empty
-$py manage.py deliver_outbox
+$py manage.py dispatch_outbox --once
 $py manage.py run_periodic &
 periodic=$!
 trap 'kill $periodic 2>/dev/null' EXIT

@@ -2,7 +2,7 @@
 # make serve: the production profile on this machine. PostgreSQL and Redis (DATABASE_URL and
 # REDIS_URL, else found or installed on loopback by services.sh), nginx in front on PORT
 # (static and media files from disk, /ws/ to uvicorn, pages to gunicorn's WSGI workers),
-# the task workers and the periodic housekeeping. Ctrl-C or SIGTERM stops them all.
+# the task workers, the outbox dispatcher and the periodic housekeeping. Ctrl-C or SIGTERM stops them all.
 # docs/operations.md lists the variables and the measurements behind this layout.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,6 +20,7 @@ eval "$(bash scripts/services.sh | sed 's/^/export /')"
 cores=$(nproc)
 export PLAZA_DEBUG=${PLAZA_DEBUG:-0}
 export PLAZA_STATIC_MANIFEST=1
+export PLAZA_OUTBOX_DISPATCHER=1
 port=${PORT:-8000}
 bind=${PLAZA_BIND:-127.0.0.1}
 web_workers=${PLAZA_WEB_WORKERS:-$cores}
@@ -40,7 +41,7 @@ rm -f "$run_dir"/*.sock
 $py manage.py create_database
 $py manage.py migrate --noinput
 $py manage.py collectstatic --noinput --verbosity 0
-$py manage.py deliver_outbox >/dev/null
+$py manage.py dispatch_outbox --once >/dev/null
 
 sed -e "s|@USER@|$(id -un) $(id -gn)|g" -e "s|@FRONT_WORKERS@|$front_workers|g" -e "s|@RUN_DIR@|$run_dir|g" -e "s|@BIND@|$bind|g" \
   -e "s|@PORT@|$port|g" -e "s|@STATIC_ROOT@|$static_root|g" -e "s|@MEDIA_ROOT@|$media_root|g" \
@@ -60,6 +61,7 @@ fi
 for _ in $(seq 1 "$task_workers"); do
   $py manage.py db_worker --interval 0.2 --no-reload &
 done
+$py manage.py dispatch_outbox &
 $py manage.py run_periodic &
 for socket in http ws; do
   for _ in $(seq 1 100); do [ -S "$run_dir/$socket.sock" ] && break; sleep 0.1; done

@@ -16,9 +16,10 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(autouse=True)
 def _isolated_settings(settings, tmp_path):
-    """Uploads go to a temporary folder; background tasks run inline, right after commit;
-    each test has a cache of its own; passwords hash quickly (PBKDF2's million rounds cost
-    0.3 s a user, the larger part of a test that signs a few people up).
+    """Uploads go to a temporary folder; background tasks and outbox deliveries run
+    inline, right after commit; each test has a cache of its own; passwords hash quickly
+    (PBKDF2's million rounds cost 0.3 s a user, the larger part of a test that signs a
+    few people up).
 
     The Redis cache is shared by every xdist worker (and a clear() would flush the others'
     keys), so a fresh key prefix per test stands in for an empty cache.
@@ -26,6 +27,7 @@ def _isolated_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.PLAZA_OUTBOX_DISPATCHER = False
     namespace = f"test-{uuid.uuid4().hex}"
     settings.CACHES = {
         alias: {**config, "KEY_PREFIX": namespace, "LOCATION": config.get("LOCATION") or namespace}

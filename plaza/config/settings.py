@@ -247,11 +247,17 @@ PLAZA_PAYMENT_HOLD_MINUTES = int(os.environ.get("PLAZA_PAYMENT_HOLD_MINUTES", "1
 # Housekeeping that `manage.py run_periodic` enqueues: task path -> every N seconds.
 PLAZA_PERIODIC_TASKS = {
     "plaza.checkout.tasks.expire_unpaid_orders": 60,
-    "plaza.core.tasks.deliver_pending_outbox": 60,
+    "plaza.core.tasks.sweep_outbox": 60,
     "plaza.asks.tasks.close_due_asks": 60,
+    "plaza.orders.tasks.send_unsent_order_emails": 300,
     # One e-mail per person for what they chose to hear of by e-mail since the last run.
     "plaza.notifications.tasks.send_notification_emails": 300,
 }
+# Outbox events are delivered by `manage.py dispatch_outbox` processes (the production
+# profile) rather than by the process that committed them, right after the commit.
+PLAZA_OUTBOX_DISPATCHER = env_bool("PLAZA_OUTBOX_DISPATCHER", False)
+# Delivered events are kept this long (for the admin and for replays), then pruned.
+PLAZA_OUTBOX_RETENTION_DAYS = int(os.environ.get("PLAZA_OUTBOX_RETENTION_DAYS", "7"))
 PLAZA_MAX_IMAGE_BYTES = 5 * 1024 * 1024
 PLAZA_MAX_CSV_BYTES = 20 * 1024 * 1024
 

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from plaza.catalog.models import Variant
 from plaza.shops.models import Location, Shop
@@ -134,20 +135,24 @@ class NotificationKind(models.TextChoices):
 
 
 class OrderNotification(models.Model):
-    """An e-mail sent to the shopper about an order, one per outbox event.
+    """An e-mail to the shopper about an order, one per outbox event.
 
     The outbox delivers at least once; the unique event id is what stops a redelivered
-    event from e-mailing the shopper a second time.
+    event from e-mailing the shopper a second time. The row is written by the event's
+    subscriber; the e-mail goes out from a task once that has committed (``sent_at``).
     """
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="notifications")
     event_id = models.PositiveBigIntegerField(unique=True)
     kind = models.CharField(max_length=20, choices=NotificationKind.choices)
     recipient = models.EmailField()
-    sent_at = models.DateTimeField(auto_now_add=True)
+    refund_amount = models.CharField(max_length=32, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["sent_at", "id"]
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["created_at"], name="order_email_unsent_idx", condition=models.Q(sent_at__isnull=True))]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for {self.order} to {self.recipient}"

@@ -10,11 +10,15 @@ The shopper may call off an order the shop has not started on
 (:func:`cancel_by_customer`), settled the same way.
 """
 
+import logging
 import secrets
+from datetime import timedelta
 from decimal import Decimal
+from functools import partial
 
 from django.db import transaction
 from django.db.models.functions import Now
+from django.utils import timezone
 
 from plaza.core.compiled import UPDATE, CompiledQuery, insert
 from plaza.core.errors import Conflict, InvalidInput, NotFound
@@ -25,6 +29,8 @@ from plaza.orders import emails, selectors
 from plaza.orders.models import FulfilmentMethod, NotificationKind, Order, OrderNotification, OrderStatus, OrderStatusChange
 from plaza.payments.services import capture_payment, refund_payment, void_payment
 from plaza.shops.permissions import ShopAction, authorize
+
+logger = logging.getLogger(__name__)
 
 S = OrderStatus
 
@@ -295,17 +301,55 @@ def refund(order: Order, *, actor, amount: Decimal) -> Order:
 
 @transaction.atomic
 def notify_shopper(*, event_id: int, order_id: int, kind: str, refund_amount: str = "") -> bool:
-    """E-mail the shopper about an event once, however often the event is delivered."""
-    order = Order.objects.filter(pk=order_id).select_related("shop", "location").first()
+    """E-mail the shopper about an event once, however often the event is delivered: the
+    notification is recorded here, and a task sends it once this has committed."""
+    order = Order.objects.filter(pk=order_id).only("pk", "email").first()
     if order is None:
         return False
-    _, created = OrderNotification.objects.get_or_create(
-        event_id=event_id, defaults={"order": order, "kind": kind, "recipient": order.email}
+    notification, created = OrderNotification.objects.get_or_create(
+        event_id=event_id,
+        defaults={"order": order, "kind": kind, "recipient": order.email, "refund_amount": refund_amount},
     )
-    if not created:
-        return False
-    if kind == NotificationKind.CONFIRMATION:
-        emails.send_confirmation(order)
-    else:
-        emails.send_status_update(order, kind, refund_amount=refund_amount)
+    if created:
+        transaction.on_commit(partial(_enqueue_email, notification.pk))
+    return created
+
+
+def _enqueue_email(notification_id: int) -> None:
+    from plaza.orders.tasks import send_order_email
+
+    send_order_email.enqueue(notification_id)
+
+
+def send_notification_email(notification_id: int) -> bool:
+    """Send one recorded notification unless it has been sent; the row is locked while
+    it goes out, so two runs of the task cannot both send it."""
+    with transaction.atomic():
+        notification = (
+            OrderNotification.objects.select_for_update()
+            .filter(pk=notification_id, sent_at__isnull=True)
+            .select_related("order__shop", "order__location")
+            .first()
+        )
+        if notification is None:
+            return False
+        order = notification.order
+        if notification.kind == NotificationKind.CONFIRMATION:
+            emails.send_confirmation(order)
+        else:
+            emails.send_status_update(order, notification.kind, refund_amount=notification.refund_amount)
+        notification.sent_at = timezone.now()
+        notification.save(update_fields=["sent_at"])
     return True
+
+
+def send_unsent_emails(*, older_than: timedelta = timedelta(minutes=1), limit: int = 200) -> int:
+    """Send the notifications whose task never ran or failed (the mail server was down)."""
+    unsent = OrderNotification.objects.filter(sent_at__isnull=True, created_at__lt=timezone.now() - older_than)
+    sent = 0
+    for notification_id in unsent.order_by("created_at").values_list("pk", flat=True)[:limit]:
+        try:
+            sent += send_notification_email(notification_id)
+        except Exception:  # one bad address or a mail server down: the others still go
+            logger.exception("could not send order notification %s", notification_id)
+    return sent

@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 
 from plaza.asks.models import Ask
-from plaza.core.outbox import deliver_pending
+from plaza.core.outbox import sweep
 from plaza.demo.services import DEMO_PASSWORD
 from plaza.lists.models import ShoppingList
 from plaza.social.selectors import circles_of, friends_of
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 def test_the_demo_shopper_has_a_circle_to_shop_with():
     output = seed()
-    deliver_pending()
+    sweep()
     client = Client()
     assert client.login(email="shopper@plaza.test", password=DEMO_PASSWORD)
     shopper = client.get("/").wsgi_request.user

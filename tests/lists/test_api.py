@@ -313,7 +313,7 @@ def test_items_claimed_by_someone_who_loses_access_are_released_by_an_operation(
     social.unfriend(user=household.editor, friend_id=household.owner.pk)
     # This test's transaction never commits: deliver the event as the outbox would after commit.
     event = OutboxEvent.objects.get(topic="friend.removed")
-    assert deliver(event.pk)
+    assert deliver([event.pk])
 
     item = token_client_for(household.owner).get(f"/api/v1/lists/{household.shopping_list.pk}").json()["items"][0]
     assert item["assignee"] is None
@@ -321,5 +321,5 @@ def test_items_claimed_by_someone_who_loses_access_are_released_by_an_operation(
     assert (release.kind, release.user_id, release.payload) == ("unassign", household.owner.pk, {"item_id": item_id})
     # Delivered again (at-least-once), the event changes nothing more.
     OutboxEvent.objects.filter(pk=event.pk).update(delivered_at=None)
-    assert deliver(event.pk)
+    assert deliver([event.pk])
     assert ListOperation.objects.filter(client_id=services.SYSTEM_CLIENT).count() == 1

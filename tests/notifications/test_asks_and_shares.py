@@ -6,7 +6,7 @@ import pytest
 
 from plaza.asks import services as asks
 from plaza.asks.models import PollKind
-from plaza.core.outbox import deliver_pending
+from plaza.core.outbox import sweep
 from plaza.feed import services as feed
 from plaza.notifications.models import Notification, NotificationKind
 from plaza.social import services as social
@@ -128,7 +128,7 @@ def test_a_late_delivery_tells_only_those_still_in_the_audience(circle):
     social.remove_circle_member(owner=ana, circle_id=family.pk, member_id=ben.pk)
     social.unfriend(user=ana, friend_id=dan.pk)
 
-    deliver_pending()
+    sweep()
 
     assert kinds_for(ben) == [] and kinds_for(dan) == []
     assert sorted(kinds_for(cleo)) == sorted([NotificationKind.ASK_RECEIVED, NotificationKind.SHARE_RECEIVED])

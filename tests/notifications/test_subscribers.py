@@ -3,7 +3,7 @@
 import pytest
 
 from plaza.core.models import OutboxEvent
-from plaza.core.outbox import deliver_all
+from plaza.core.outbox import deliver
 from plaza.notifications.models import Notification, NotificationKind
 from plaza.social import services as social
 from tests.factories import UserFactory
@@ -55,7 +55,7 @@ def test_a_redelivered_event_does_not_notify_twice(delivered):
     event = OutboxEvent.objects.get(topic="friend.requested")
 
     OutboxEvent.objects.filter(pk=event.pk).update(delivered_at=None)
-    assert deliver_all([event.pk]) == 1
+    assert deliver([event.pk]) == 1
 
     assert Notification.objects.filter(recipient=ben).count() == 1
 

@@ -3,8 +3,11 @@ import uuid
 
 import uvicorn
 from channels.layers import InMemoryChannelLayer, get_channel_layer
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django_tasks_db.management.commands.db_worker import Worker
+
+from plaza.core import outbox
 
 
 class Command(BaseCommand):
@@ -32,4 +35,7 @@ class Command(BaseCommand):
             )
             threading.Thread(target=worker.run, name="plaza-task-worker", daemon=True).start()
             self.stdout.write("Background tasks run in this process (in-memory channel layer).")
+            if settings.PLAZA_OUTBOX_DISPATCHER:
+                dispatcher = outbox.Dispatcher(interval=interval)
+                threading.Thread(target=dispatcher.run, name="plaza-outbox-dispatcher", daemon=True).start()
         uvicorn.run("plaza.config.asgi:application", host=host, port=port, lifespan="off")

@@ -89,8 +89,6 @@ class _Problems:
         self.fields.setdefault(name, []).append(message)
 
     def text(self, name: str, value, *, max_length: int, required: bool, label: str) -> str:
-        # Browsers send a textarea's line breaks as CRLF; a lone CR is a control character.
-        value = "" if value is None else str(value).replace("\r\n", "\n")
         try:
             return clean_text(value, max_length=max_length, required=required, label=label)
         except ValueError as error:

@@ -14,10 +14,12 @@ processor answers:
    :func:`pay_order` may try again until then.
 """
 
+import hashlib
+import json
 import math
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
 from decimal import Decimal
 from functools import partial
@@ -232,6 +234,16 @@ def _clean_key(key) -> str:
             fields={"idempotency_key": [f"1 to {MAX_IDEMPOTENCY_KEY_LENGTH} printable characters, e.g. a UUID."]},
         )
     return key
+
+
+# What a retry must send again for its key to stand for the same checkout: every field but
+# the card's (never stored, and a retry after a decline may change it).
+_FINGERPRINTED = tuple(detail.name for detail in fields(CheckoutDetails) if detail.name != "payment_details")
+
+
+def request_fingerprint(details: CheckoutDetails) -> str:
+    values = [str(getattr(details, name)) for name in _FINGERPRINTED]
+    return hashlib.sha256(json.dumps(values).encode()).hexdigest()
 
 
 def idempotency_scope(cart: Cart, user=None) -> str:
@@ -450,11 +462,26 @@ def _order_for_key(scope: str, key: str) -> Order | None:
     return Order.objects.get(pk=found[0][0]) if found else None
 
 
-def _replay(order: Order, shop: Shop, details: CheckoutDetails) -> CheckoutResult:
-    """The answer to a submission whose key already placed ``order``: the same outcome."""
-    if order.shop_id != shop.pk or order.fulfilment_method != details.fulfilment_method:
+def _cart_unchanged(order: Order, cart: Cart) -> bool:
+    """Whether the cart still holds what ``order`` was placed from: the same lines of its
+    shop, or none of them (a placed order took them)."""
+    now_in_cart = dict(
+        CartLine.objects.filter(cart=cart, variant__product__shop_id=order.shop_id).values_list("variant_id", "quantity")
+    )
+    return not now_in_cart or now_in_cart == dict(order.lines.values_list("variant_id", "quantity"))
+
+
+def _replay(order: Order, cart: Cart, shop: Shop, details: CheckoutDetails) -> CheckoutResult:
+    """The answer to a submission whose key already placed ``order``: the same outcome, if
+    it is the same checkout (same shop, same details, same cart)."""
+    if (
+        order.shop_id != shop.pk
+        or order.idempotency_fingerprint != request_fingerprint(details)
+        or not _cart_unchanged(order, cart)
+    ):
         raise Conflict(
-            "This idempotency key was already used for a different checkout; send a new key.",
+            "This idempotency key was already used for a different checkout (another shop, other "
+            "details or a cart that changed since); send a new key.",
             code="idempotency_key_reused",
         )
     if order.status == S.PAYMENT_FAILED:
@@ -497,6 +524,7 @@ def _open_order(cart, shop, details, *, user, scope, key, now) -> tuple[Order, P
         payment_provider=plan.provider.name,
         idempotency_scope=scope,
         idempotency_key=key,
+        idempotency_fingerprint=request_fingerprint(details),
         payment_due_by=now + timedelta(minutes=settings.PLAZA_PAYMENT_HOLD_MINUTES),
     )
     insert([order])
@@ -592,7 +620,7 @@ def place_order(
         except (IntegrityError, PlazaError) as stopped:
             earlier = _order_for_key(scope, key)
             if earlier is not None:
-                return _replay(earlier, shop, details)
+                return _replay(earlier, cart, shop, details)
             if isinstance(stopped, PlazaError):
                 raise
     else:

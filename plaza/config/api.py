@@ -11,7 +11,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from plaza.core.api import error_body
+from plaza.core.api import error_body, unreadable_body_error
 from plaza.core.errors import PlazaError
 
 api = NinjaAPI(
@@ -66,8 +66,7 @@ def on_not_found(request, exc):
 @api.exception_handler(MultiPartParserError)
 @api.exception_handler(SuspiciousOperation)
 def on_unreadable_body(request, exc):
-    """A body Django refuses to parse: a multipart without a boundary, too many fields, too big."""
-    return api.create_response(request, error_body("bad_request", f"The request body could not be read: {exc}"), status=400)
+    return api.create_response(request, unreadable_body_error(exc), status=400)
 
 
 @api.exception_handler(HttpError)

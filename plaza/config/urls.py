@@ -13,6 +13,7 @@ urlpatterns = [
     re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
 ]
 
+handler400 = "plaza.web.views.bad_request"
 handler404 = "plaza.web.views.not_found"
 handler500 = "plaza.web.views.server_error"
 handler403 = "plaza.web.views.forbidden"

@@ -3,10 +3,11 @@
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from ninja import Schema
-from ninja.utils import check_csrf
+from ninja.errors import HttpError
 from ninja.security import HttpBearer
 from ninja.security.base import AuthBase
 from ninja.security.session import SessionAuth
+from ninja.utils import check_csrf
 
 from plaza.accounts.services import user_for_token
 
@@ -21,12 +22,31 @@ class TokenAuth(HttpBearer):
         return user
 
 
+CSRF_FAILED = "CSRF check failed: send the csrftoken cookie's value in an X-CSRFToken header."
+
+
+def _check_csrf(request: HttpRequest) -> None:
+    if request.method not in ("GET", "HEAD", "OPTIONS") and check_csrf(request) is not None:
+        raise HttpError(403, CSRF_FAILED)
+
+
+class SignedInSession(SessionAuth):
+    """A browser's session. A caller with no session is not signed in (401: sign in), not
+    refused a CSRF check (403) that only means something for a session."""
+
+    def __call__(self, request: HttpRequest):
+        if not request.user.is_authenticated:
+            return None
+        _check_csrf(request)
+        return request.user
+
+
 class OptionalAuth(AuthBase):
     """Lets guests in, and resolves a signed-in user from a bearer token or the session.
 
     Used by endpoints guests may call (browse, cart, checkout, their own order by token).
-    An invalid bearer token is refused rather than treated as a guest, and a session
-    caller must pass the CSRF check on unsafe methods, as with ``SessionAuth``.
+    An invalid bearer token is refused (401) rather than treated as a guest, and a session
+    caller must pass the CSRF check on unsafe methods (403).
     """
 
     openapi_type = "http"
@@ -41,14 +61,13 @@ class OptionalAuth(AuthBase):
             request.user = user
             return user
         if request.user.is_authenticated:
-            if request.method not in ("GET", "HEAD", "OPTIONS") and check_csrf(request) is not None:
-                return None
+            _check_csrf(request)
             return request.user
         return AnonymousUser()
 
 
 token_auth = TokenAuth()
-session_auth = SessionAuth(csrf=True)
+session_auth = SignedInSession()
 signed_in = [token_auth, session_auth]
 anyone = OptionalAuth()
 
@@ -65,3 +84,8 @@ class ErrorOut(Schema):
 
 def error_body(code: str, message: str, fields: dict[str, list[str]] | None = None) -> dict:
     return {"error": {"code": code, "message": message, "fields": fields or {}}}
+
+
+def unreadable_body_error(error: Exception) -> dict:
+    """A body Django refuses to parse: a multipart without a boundary, too many fields, too big."""
+    return error_body("bad_request", f"The request body could not be read: {error}")

@@ -68,6 +68,8 @@ class Order(models.Model):
     # Who placed it and with which idempotency key: a retried submission finds this row.
     idempotency_scope = models.CharField(max_length=80)
     idempotency_key = models.CharField(max_length=100)
+    # A digest of what the submission asked for: the same key with another request is refused.
+    idempotency_fingerprint = models.CharField(max_length=64, blank=True)
     payment_due_by = models.DateTimeField(null=True, blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True)

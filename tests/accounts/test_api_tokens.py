@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 pytestmark = pytest.mark.django_db
@@ -65,3 +67,43 @@ def test_invalid_bearer_token_is_refused():
     from django.test import Client
 
     assert Client().get("/api/v1/accounts/me", HTTP_AUTHORIZATION="Bearer plz_nope").status_code == 401
+
+
+UNSAFE = ("post", "put", "patch", "delete")
+
+
+def operations_for_signed_in_callers(client):
+    """(method, path) of every write the OpenAPI document says needs a signed-in caller."""
+    document = client.get("/api/v1/openapi.json").json()
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            schemes = {name for requirement in operation.get("security", []) for name in requirement}
+            if method in UNSAFE and "TokenAuth" in schemes and "OptionalAuth" not in schemes:
+                yield method, re.sub(r"\{[^}]+\}", "1", path)
+
+
+def test_a_write_without_credentials_or_with_a_revoked_token_is_401_everywhere(user_factory, api_client):
+    from django.test import Client
+
+    anonymous = Client(enforce_csrf_checks=True)
+    operations = list(operations_for_signed_in_callers(anonymous))
+    assert len(operations) > 20
+    user = user_factory()
+    api_client.force_login(user)
+    created = api_client.post("/api/v1/accounts/tokens", {"name": "old"}, content_type="application/json").json()
+    api_client.delete(f"/api/v1/accounts/tokens/{created['id']}")
+    for method, path in operations:
+        for headers in ({}, {"HTTP_AUTHORIZATION": f"Bearer {created['key']}"}):
+            answer = getattr(anonymous, method)(path, "{}", content_type="application/json", **headers)
+            assert answer.status_code == 401, (method, path, headers, answer.content[:200])
+            assert answer.json()["error"]["code"] == "unauthorized"
+
+
+def test_a_signed_in_browser_without_the_csrf_token_is_told_so(user_factory):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(user_factory())
+    answer = browser.post("/api/v1/accounts/tokens", {"name": "laptop"}, content_type="application/json")
+    assert answer.status_code == 403
+    assert "CSRF" in answer.json()["error"]["message"]

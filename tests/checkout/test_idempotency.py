@@ -56,6 +56,42 @@ def test_a_key_reused_for_another_shop_is_a_conflict(store):
 
 
 @pytest.mark.django_db
+def test_the_same_key_with_other_details_is_refused_and_changes_nothing(store):
+    cart = cart_with(store.variant, 1)
+    services.place_order(cart=cart, shop=store.shop, details=pickup_details(store.location), idempotency_key="abc")
+    other_note = pickup_details(store.location)
+    other_note.note = "Please wrap it as a gift"
+    with pytest.raises(Conflict) as refused:
+        services.place_order(cart=cart, shop=store.shop, details=other_note, idempotency_key="abc")
+    assert refused.value.code == "idempotency_key_reused"
+    assert Order.objects.get().note == ""
+    assert_one_order_taking_stock_once(store, 1)
+
+
+@pytest.mark.django_db
+def test_the_same_key_for_a_cart_that_changed_is_refused(store):
+    cart = cart_with(store.variant, 1)
+    details = pickup_details(store.location)
+    services.place_order(cart=cart, shop=store.shop, details=details, idempotency_key="abc")
+    services.add_to_cart(token=cart.token, variant_id=store.variant.pk, quantity=3)
+    with pytest.raises(Conflict) as refused:
+        services.place_order(cart=cart, shop=store.shop, details=details, idempotency_key="abc")
+    assert refused.value.code == "idempotency_key_reused"
+    assert cart.lines.get().quantity == 3, "the new cart is left for a checkout with a new key"
+    assert_one_order_taking_stock_once(store, 1)
+
+
+@pytest.mark.django_db
+def test_a_declined_checkout_retried_with_another_card_and_the_same_key_is_the_same_decline(store):
+    cart = cart_with(store.variant, 1)
+    with pytest.raises(PaymentDeclined):
+        services.place_order(cart=cart, shop=store.shop, details=pickup_details(store.location, number=DECLINED), idempotency_key="abc")
+    with pytest.raises(PaymentDeclined):
+        services.place_order(cart=cart, shop=store.shop, details=pickup_details(store.location), idempotency_key="abc")
+    assert Payment.objects.get().transactions.count() == 1
+
+
+@pytest.mark.django_db
 def test_a_declined_checkout_replayed_is_declined_again_without_a_new_attempt(store):
     cart = cart_with(store.variant, 1)
     details = pickup_details(store.location, number=DECLINED)
@@ -113,4 +149,8 @@ def test_through_the_api_the_replay_is_a_200_with_the_same_order(store):
     first, again = submit(HTTP_IDEMPOTENCY_KEY="k-1"), submit(HTTP_IDEMPOTENCY_KEY="k-1")
     assert (first.status_code, again.status_code) == (201, 200)
     assert first.json() == again.json()
+    body = json.dumps({**json.loads(body), "note": "Another note"})
+    changed = submit(HTTP_IDEMPOTENCY_KEY="k-1")
+    assert changed.status_code == 409
+    assert changed.json()["error"]["code"] == "idempotency_key_reused"
     assert_one_order_taking_stock_once(store, 1)

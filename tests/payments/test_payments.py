@@ -202,7 +202,7 @@ def test_a_webhook_with_a_bad_signature_is_refused_and_changes_nothing():
         ({"id": "evt_1", "type": "payment.exploded", "reference": "x", "amount": "1"}, 400),
         ({"id": "evt_1", "type": "payment.captured", "reference": "x", "amount": "-1"}, 400),
         ({"id": "evt_1", "type": "payment.captured", "reference": "x", "amount": "1.001"}, 400),
-        ({"id": "evt_1", "type": "payment.captured", "reference": "x\x00", "amount": "1"}, 400),
+        ({"id": "evt_1", "type": "payment.captured", "reference": "x\x00", "amount": "1"}, 422),
         ({"id": "evt_1", "type": "payment.captured", "reference": "tc_unknown", "amount": "1"}, 404),
     ],
 )

@@ -1,7 +1,8 @@
 """Order state changes. Every status change goes through :func:`change_status` (or
 :func:`change_locked_status`, for a caller already holding the order's row lock), which
-checks the move is allowed, writes the history row and emits ``order.status_changed``
-(and ``order.placed`` when an order first becomes NEW) through the outbox.
+checks the move is allowed, writes the history row and emits one event through the
+outbox: ``order.placed`` when a paid order first becomes NEW (its placement), else
+``order.status_changed``.
 
 The shop's actions (accept, dispatch, complete, cancel, refund) authorize the actor,
 then move the order through :func:`change_status` and settle stock and payment in the
@@ -23,7 +24,7 @@ from django.utils import timezone
 from plaza.core.compiled import UPDATE, CompiledQuery, insert
 from plaza.core.errors import Conflict, InvalidInput, NotFound
 from plaza.core.money import format_money
-from plaza.core.outbox import record_event, record_events
+from plaza.core.outbox import record_event
 from plaza.inventory.services import release_reservations, restock_order
 from plaza.orders import emails, selectors
 from plaza.orders.models import FulfilmentMethod, NotificationKind, Order, OrderNotification, OrderStatus, OrderStatusChange
@@ -99,8 +100,7 @@ def _record_move(order: Order, from_status: str, *, actor, note: str, by_custome
     """The history row and events of a move ``order`` (its status already the new one) just made."""
     insert([OrderStatusChange(order=order, from_status=from_status, to_status=order.status, actor=actor, note=note[:255])])
     payload = {**order_event_payload(order), "from_status": from_status, "by_customer": by_customer}
-    placed = [("order.placed", payload)] if order.status == S.NEW else []
-    record_events(*placed, ("order.status_changed", payload))
+    record_event("order.placed" if order.status == S.NEW else "order.status_changed", payload)
 
 
 def change_locked_status(locked: Order, to_status: str, *, actor=None, note: str = "", by_customer: bool = False) -> Order:
@@ -300,34 +300,34 @@ def refund(order: Order, *, actor, amount: Decimal) -> Order:
 
 
 @transaction.atomic
-def notify_shopper(*, event_id: int, order_id: int, kind: str, refund_amount: str = "") -> bool:
+def notify_shopper(*, event_id: int, order_id: int, kind: str, refund_amount: str = "") -> None:
     """E-mail the shopper about an event once, however often the event is delivered: the
-    notification is recorded here, and a task sends it once this has committed."""
+    notification is recorded here (one per event: a redelivery inserts nothing), and a
+    task sends it once this has committed."""
     order = Order.objects.filter(pk=order_id).only("pk", "email").first()
     if order is None:
-        return False
-    notification, created = OrderNotification.objects.get_or_create(
-        event_id=event_id,
-        defaults={"order": order, "kind": kind, "recipient": order.email, "refund_amount": refund_amount},
+        return
+    notification = OrderNotification(
+        event_id=event_id, order=order, kind=kind, recipient=order.email, refund_amount=refund_amount
     )
-    if created:
-        transaction.on_commit(partial(_enqueue_email, notification.pk))
-    return created
+    OrderNotification.objects.bulk_create([notification], ignore_conflicts=True)
+    transaction.on_commit(partial(_enqueue_email, event_id))
 
 
-def _enqueue_email(notification_id: int) -> None:
+def _enqueue_email(event_id: int) -> None:
     from plaza.orders.tasks import send_order_email
 
-    send_order_email.enqueue(notification_id)
+    send_order_email.enqueue(event_id)
 
 
-def send_notification_email(notification_id: int) -> bool:
-    """Send one recorded notification unless it has been sent; the row is locked while
-    it goes out, so two runs of the task cannot both send it."""
+def send_notification_email(event_id: int) -> bool:
+    """Send the notification recorded for an event unless it has been sent. Its row (only
+    its row: not the order's) is locked while the mail goes out, so two runs of the task
+    cannot both send it."""
     with transaction.atomic():
         notification = (
-            OrderNotification.objects.select_for_update()
-            .filter(pk=notification_id, sent_at__isnull=True)
+            OrderNotification.objects.select_for_update(of=("self",))
+            .filter(event_id=event_id, sent_at__isnull=True)
             .select_related("order__shop", "order__location")
             .first()
         )
@@ -347,9 +347,9 @@ def send_unsent_emails(*, older_than: timedelta = timedelta(minutes=1), limit: i
     """Send the notifications whose task never ran or failed (the mail server was down)."""
     unsent = OrderNotification.objects.filter(sent_at__isnull=True, created_at__lt=timezone.now() - older_than)
     sent = 0
-    for notification_id in unsent.order_by("created_at").values_list("pk", flat=True)[:limit]:
+    for event_id in unsent.order_by("created_at").values_list("event_id", flat=True)[:limit]:
         try:
-            sent += send_notification_email(notification_id)
+            sent += send_notification_email(event_id)
         except Exception:  # one bad address or a mail server down: the others still go
-            logger.exception("could not send order notification %s", notification_id)
+            logger.exception("could not send the order notification of event %s", event_id)
     return sent

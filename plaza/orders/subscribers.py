@@ -45,8 +45,4 @@ def email_refund(event) -> None:
 @subscriber("order.*", live=True)
 @subscriber("order.*")
 def push_live(event) -> None:
-    # An order becomes NEW only when it is placed, and records both events together: the
-    # pages hear it once, as placed.
-    if event.topic == "order.status_changed" and event.payload["status"] == OrderStatus.NEW:
-        return
     push_order_event(event.topic, event.payload)

@@ -4,8 +4,8 @@ from plaza.orders import services
 
 
 @task()
-def send_order_email(notification_id: int) -> bool:
-    return services.send_notification_email(notification_id)
+def send_order_email(event_id: int) -> bool:
+    return services.send_notification_email(event_id)
 
 
 @task()

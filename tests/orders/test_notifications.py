@@ -1,4 +1,5 @@
-from datetime import datetime
+from datetime import datetime, timedelta
+from smtplib import SMTPException
 from decimal import Decimal
 
 import pytest
@@ -137,8 +138,8 @@ def test_a_placed_order_is_pushed_once_to_the_shop_board_and_the_order_page(deli
             services.change_status(order, S.NEW)
             services.change_status(order, S.ACCEPTED)
 
-    # Each event is pushed at once and again by its delivery task (here run at once too).
-    # Becoming NEW records order.placed and order.status_changed together: one push says both.
+    # Each event is pushed at once and again by its delivery (here run at once too).
+    # Becoming NEW is announced once, as order.placed.
     for received in heard_while([f"shop-{order.shop_id}-orders", f"order-{order.token}"], place_and_accept, count=4):
         heard = [(m["topic"], m["order_id"], m["status"]) for m in received]
         assert sorted(set(heard), key=heard.index) == [
@@ -146,3 +147,46 @@ def test_a_placed_order_is_pushed_once_to_the_shop_board_and_the_order_page(deli
             ("order.status_changed", order.pk, S.ACCEPTED),
         ]
         assert len(heard) == 4
+
+
+def test_the_email_goes_out_only_once_its_notification_has_committed(django_capture_on_commit_callbacks):
+    order = paid_order()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.notify_shopper(event_id=10**9, order_id=order.pk, kind=NotificationKind.CONFIRMATION)
+        assert mail.outbox == []
+        assert OrderNotification.objects.get().sent_at is None
+    assert len(mail.outbox) == 1
+    assert OrderNotification.objects.get().sent_at is not None
+
+
+def test_an_email_the_mail_server_refused_is_sent_later_by_the_sweep(django_capture_on_commit_callbacks, monkeypatch):
+    order = paid_order()
+    from django.core.mail.backends.locmem import EmailBackend
+
+    working_send = EmailBackend.send_messages
+
+    def refused(self, messages):
+        raise SMTPException("451 try again later")
+
+    monkeypatch.setattr(EmailBackend, "send_messages", refused)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.notify_shopper(event_id=10**9, order_id=order.pk, kind=NotificationKind.CONFIRMATION)
+    assert mail.outbox == [] and OrderNotification.objects.get().sent_at is None
+
+    monkeypatch.setattr(EmailBackend, "send_messages", working_send)
+    assert services.send_unsent_emails(older_than=timedelta(0)) == 1
+    assert services.send_unsent_emails(older_than=timedelta(0)) == 0
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == [order.email]
+
+
+@pytest.mark.postgres_only
+def test_sending_locks_the_notification_alone_not_its_order(delivered):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    order = paid_order()
+    OrderNotification.objects.create(order=order, event_id=10**9, kind=NotificationKind.CONFIRMATION, recipient=order.email)
+    with CaptureQueriesContext(connection) as queries:
+        assert services.send_notification_email(10**9)
+    [locking] = [query["sql"] for query in queries if "FOR UPDATE" in query["sql"]]
+    assert locking.endswith('FOR UPDATE OF "orders_ordernotification"')

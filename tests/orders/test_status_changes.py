@@ -20,12 +20,17 @@ def make_order(method=FulfilmentMethod.PICKUP, status=OrderStatus.PENDING_PAYMEN
     )
 
 
-def test_paid_order_becomes_new_and_emits_placed_then_status_changed():
+def test_paid_order_becomes_new_and_emits_placed_once_then_status_changes():
     order = make_order()
     change_status(order, OrderStatus.NEW)
     assert order.status == OrderStatus.NEW
-    assert list(OutboxEvent.objects.values_list("topic", flat=True)) == ["order.placed", "order.status_changed"]
-    assert order.status_changes.get().from_status == OrderStatus.PENDING_PAYMENT
+    change_status(order, OrderStatus.ACCEPTED)
+    events = OutboxEvent.objects.values_list("topic", "payload__status", "payload__from_status")
+    assert list(events) == [
+        ("order.placed", OrderStatus.NEW, OrderStatus.PENDING_PAYMENT),
+        ("order.status_changed", OrderStatus.ACCEPTED, OrderStatus.NEW),
+    ]
+    assert order.status_changes.first().from_status == OrderStatus.PENDING_PAYMENT
 
 
 def test_forbidden_move_is_refused_and_writes_nothing():

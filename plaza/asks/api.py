@@ -60,12 +60,12 @@ class AnswerIn(Schema):
     text: str = Field(max_length=MAX_ANSWER, pattern=NO_NUL)
 
 
-class PersonOut(Schema):
+class AskPersonOut(Schema):
     id: int
     name: str = Field(alias="public_name")
 
 
-class ProductOut(Schema):
+class AskedProductOut(Schema):
     id: int
     title: str
     shop_name: str = Field(alias="shop.name")
@@ -76,8 +76,8 @@ class ProductOut(Schema):
         return reverse("storefront:product", args=[product.shop.slug, product.handle])
 
 
-class ItemOut(Schema):
-    product: ProductOut
+class AskedItemOut(Schema):
+    product: AskedProductOut
     variant_id: int | None
     variant_title: str | None
     quantity: int
@@ -103,12 +103,12 @@ class AskSummaryOut(Schema):
 class AskOut(Schema):
     id: int
     url: str
-    asker: PersonOut
+    asker: AskPersonOut
     question: str
     details: str
     audience: str
-    product: ProductOut | None
-    items: list[ItemOut]
+    product: AskedProductOut | None
+    items: list[AskedItemOut]
     poll_kind: str
     options: list[OptionOut]
     total_votes: int
@@ -127,9 +127,9 @@ class AskOut(Schema):
 class AskListItemOut(Schema):
     id: int
     url: str
-    asker: PersonOut
+    asker: AskPersonOut
     question: str
-    product: ProductOut | None
+    product: AskedProductOut | None
     poll_kind: str
     answer_count: int = Field(alias="answer_total")
     deadline: datetime
@@ -147,12 +147,12 @@ class AskListItemOut(Schema):
 
 class AnswerOut(Schema):
     id: int
-    author: PersonOut
+    author: AskPersonOut
     text: str
     created_at: datetime
 
 
-class CartLineOut(Schema):
+class AskedCartLineOut(Schema):
     variant_id: int
     quantity: int
 
@@ -283,7 +283,7 @@ def answers(request: HttpRequest, ask_id: Id, query: Query[AnswersQuery]):
     return selectors.answers_for(request.user, found, after_id=query.after_id)
 
 
-@router.post("/{ask_id}/add-winner-to-cart", response={200: CartLineOut, **FAILURES})
+@router.post("/{ask_id}/add-winner-to-cart", response={200: AskedCartLineOut, **FAILURES})
 def add_winner_to_cart(request: HttpRequest, ask_id: Id):
     """The asker adds one of the winning option's item to their cart (409 on a tie, without votes, or without an item)."""
     line = services.add_winner_to_cart(asker=request.user, ask_id=ask_id)

@@ -88,8 +88,10 @@ class CheckoutIn(Schema):
     address_postcode: str = Field("", max_length=20)
     latitude: float | None = Field(None, ge=-90, le=90, allow_inf_nan=False)
     longitude: float | None = Field(None, ge=-180, le=180, allow_inf_nan=False)
-    email: str = Field("", max_length=254, description="defaults to a signed-in shopper's e-mail")
-    name: str = Field("", max_length=120)
+    email: str = Field("", max_length=254, description="required from a guest; defaults to a signed-in shopper's e-mail")
+    name: str = Field(
+        "", max_length=120, description="required from a guest; defaults to a signed-in shopper's display name, if they set one"
+    )
     phone: str = Field("", max_length=40)
     note: str = Field("", max_length=1000)
     payment_provider: str = Field(..., max_length=40)

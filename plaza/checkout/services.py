@@ -325,7 +325,9 @@ def _first_with_stock(candidates: list[Location], lines: list[_CartItem], method
 
 
 def _contact(errors: _Errors, details: CheckoutDetails, user) -> dict:
-    fallback_email = user.email if getattr(user, "is_authenticated", False) else ""
+    signed_in = getattr(user, "is_authenticated", False)
+    fallback_email = user.email if signed_in else ""
+    fallback_name = user.display_name if signed_in else ""
     email = _text(errors, "email", details.email or fallback_email, label="e-mail address", max_length=254, required=True)
     if email and "email" not in errors:
         try:
@@ -334,7 +336,7 @@ def _contact(errors: _Errors, details: CheckoutDetails, user) -> dict:
             errors.add("email", "Enter a valid e-mail address.")
     return {
         "email": email,
-        "customer_name": _text(errors, "name", details.name, label="name", max_length=120, required=True),
+        "customer_name": _text(errors, "name", details.name or fallback_name, label="name", max_length=120, required=True),
         "phone": _text(errors, "phone", details.phone, label="phone number", max_length=40),
         "note": _text(errors, "note", details.note, label="note", max_length=MAX_NOTE_LENGTH),
     }

@@ -87,7 +87,7 @@ class ShareOut(Schema):
         return mine[0].kind if mine else None
 
 
-class AnswerOut(Schema):
+class FeedAnswerOut(Schema):
     ask_id: int
     question: str = Field(alias="ask.question")
     ask_url: str
@@ -107,7 +107,7 @@ class FeedItemOut(Schema):
         default_factory=list, description="new_products: the newest few the shop added that are still on sale."
     )
     product_count: int | None = Field(None, description="new_products: how many it added (within 12 hours) that are still on sale.")
-    answer: AnswerOut | None = None
+    answer: FeedAnswerOut | None = None
     shop: ShopBriefOut | None = None
 
 

@@ -37,7 +37,7 @@ FAILURES = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 RoleName = Literal["editor", "viewer"]
 
 
-class PersonOut(Schema):
+class ListMemberOut(Schema):
     id: int
     name: str
 
@@ -47,11 +47,11 @@ class ListOut(Schema):
     title: str
     version: int
     my_role: Literal["owner", "editor", "viewer"]
-    owner: PersonOut
+    owner: ListMemberOut
     updated_at: str
 
 
-class ItemOut(Schema):
+class ListItemOut(Schema):
     id: str
     text: str
     product_id: int | None
@@ -61,12 +61,12 @@ class ItemOut(Schema):
     quantity: int
     note: str
     checked: bool
-    assignee: PersonOut | None
+    assignee: ListMemberOut | None
     position: int
 
 
 class MemberOut(Schema):
-    user: PersonOut
+    user: ListMemberOut
     role: RoleName
 
 
@@ -77,7 +77,7 @@ class CircleShareOut(Schema):
 
 
 class ListDetailOut(ListOut):
-    items: list[ItemOut]
+    items: list[ListItemOut]
     members: list[MemberOut]
     circle: CircleShareOut | None = Field(description="Named to the owner only: a circle is private to its owner.")
     shared_with_circle: bool
@@ -115,7 +115,7 @@ class OperationOut(Schema):
     client_op_id: str
     kind: str
     payload: dict[str, Any]
-    user: PersonOut | None
+    user: ListMemberOut | None
     created_at: str
 
 

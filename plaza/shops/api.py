@@ -84,7 +84,7 @@ class ShippingOut(Schema):
     fee: Decimal
 
 
-class FulfilmentOut(Schema):
+class ShopFulfilmentOut(Schema):
     currency: str
     pickup: PickupOut
     delivery: DeliveryOut
@@ -104,7 +104,7 @@ class LocationOut(Schema):
     next_change: str | None
     hours: list[DayOut]
     exceptions: list[ExceptionOut]
-    fulfilment: FulfilmentOut
+    fulfilment: ShopFulfilmentOut
 
 
 class ShopDetailOut(ShopOut):

@@ -222,13 +222,13 @@ def unblock(request: HttpRequest, user_id: Id):
 # --- shops -------------------------------------------------------------------------------
 
 
-class ShopOut(Schema):
+class FollowedShopOut(Schema):
     id: int
     slug: str
     name: str
 
 
-@router.get("/followed-shops", response={200: list[ShopOut], **LIST_FAILURES})
+@router.get("/followed-shops", response={200: list[FollowedShopOut], **LIST_FAILURES})
 @paginate(BoundedPagination)
 def list_followed_shops(request: HttpRequest):
     return selectors.followed_shops(request.user)

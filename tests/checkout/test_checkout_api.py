@@ -141,6 +141,20 @@ def test_nobody_else_can_pay_a_signed_in_shoppers_order(store, token_client_for)
     assert Order.objects.get().status == "pending_payment"
 
 
+def test_a_guest_must_give_a_name_and_a_signed_in_shopper_need_not(store, guest, token_client_for):
+    nameless = {key: value for key, value in body(store).items() if key not in ("name", "email")}
+    refused = checkout(guest, nameless)
+    assert refused.status_code == 422
+    assert {"name", "email"} <= set(refused.json()["error"]["fields"])
+
+    shopper = UserFactory(display_name="Ana Lima")
+    client = token_client_for(shopper)
+    client.post("/api/v1/cart/lines", json.dumps({"variant_id": store.variant.pk}), content_type="application/json")
+    assert checkout(client, nameless).status_code == 201
+    order = Order.objects.get()
+    assert (order.customer_name, order.email) == ("Ana Lima", shopper.email)
+
+
 def test_checkout_without_a_cart_is_404(store):
     assert checkout(Client(), body(store)).status_code == 404
     assert checkout(Client(HTTP_X_CART_TOKEN=str(uuid.uuid4())), body(store)).status_code == 404

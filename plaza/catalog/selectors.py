@@ -126,7 +126,9 @@ def export_shopify_csv(shop, *, location=None, base_url: str = "") -> str:
     """The shop's catalog as a Shopify product CSV (48 columns, multi-row products).
 
     ``Variant Inventory Qty`` is the stock on hand at ``location`` (default: the shop's
-    first location), the place an import of the file puts it back.
+    first location), the place an import of the file puts it back; blank, with no
+    inventory tracker, for an item not stocked there, as Shopify writes an untracked one,
+    so that importing the file again creates no stock row.
     """
     location = location or shop.locations.order_by("id").first()
     quantities = (
@@ -136,5 +138,5 @@ def export_shopify_csv(shop, *, location=None, base_url: str = "") -> str:
     return shopify.write_products(
         products.iterator(chunk_size=200),
         image_url=lambda image: image_url(image, base_url=base_url),
-        quantity_of=lambda variant: quantities.get(variant.pk, 0) if location else None,
+        quantity_of=lambda variant: quantities.get(variant.pk),
     )

@@ -317,6 +317,7 @@ def test_an_export_reimported_into_another_shop_is_the_same_catalog(
     StockFactory(variant=handmade.variants.get(sku="MUG-B"), location=location, quantity=4)
 
     exported = token_client_for(owner).get(f"/api/v1/catalog/shops/{shop.slug}/export").content
+    stock_rows = set(Stock.objects.filter(location=location).values_list("variant__sku", "quantity", "low_stock_threshold"))
 
     other = ShopFactory()
     other_owner = MembershipFactory(shop=other).user
@@ -328,9 +329,12 @@ def test_an_export_reimported_into_another_shop_is_the_same_catalog(
     assert catalog_snapshot(other) == catalog_snapshot(shop)
     assert len(catalog_snapshot(other)) == 4
 
+    assert Stock.objects.filter(location__shop=other).count() == len(stock_rows), "an item not stocked stays so"
+
     again = upload_csv(owner, shop, exported)
     assert ImportJob.objects.get(pk=again.json()["job_id"]).updated_count == 4
     assert ProductImage.objects.filter(product=handmade).count() == 1
+    assert set(Stock.objects.filter(location=location).values_list("variant__sku", "quantity", "low_stock_threshold")) == stock_rows
 
 
 @pytest.mark.django_db(transaction=True)

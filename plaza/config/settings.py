@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("PLAZA_VAR_DIR", BASE_DIR / "var"))
@@ -29,6 +30,41 @@ CSRF_TRUSTED_ORIGINS = [
     origin for origin in os.environ.get("PLAZA_CSRF_TRUSTED_ORIGINS", "").split(",") if origin
 ]
 
+# --- HTTPS (docs/operations.md) -------------------------------------------------------
+# Behind a front that terminates TLS (nginx, a load balancer): PLAZA_HTTPS=1 redirects
+# plain HTTP, sends cookies only over HTTPS and asks browsers (HSTS) to use nothing else.
+HTTPS = env_bool("PLAZA_HTTPS", False)
+SECURE_SSL_REDIRECT = HTTPS
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = int(os.environ.get("PLAZA_HSTS_SECONDS", "31536000" if HTTPS else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("PLAZA_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
+# Marks the site eligible for browsers' preload lists; it is listed only once someone
+# submits the domain (hstspreload.org), so it commits nobody by itself.
+SECURE_HSTS_PRELOAD = env_bool("PLAZA_HSTS_PRELOAD", HTTPS)
+# The front tells Django the request came over HTTPS; only trust it when one is there.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("PLAZA_BEHIND_PROXY", HTTPS) else None
+SECURE_REFERRER_POLICY = "same-origin"
+
+# Only Plaza's own files run or style a page: no inline script or style, no eval (htmx
+# runs without it), no framing. An inline script must carry the request's nonce
+# (``{{ request.csp_nonce }}``).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", "blob:"],
+        "media-src": [SELF, "blob:"],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -44,6 +80,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "django_htmx",
+    "csp",
     "channels",
     "django_tasks",
     "django_tasks_db",
@@ -71,6 +108,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "plaza.core.middleware.RefuseControlCharacters",
+    "csp.middleware.CSPMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -43,12 +43,22 @@ def live_url(transactional_db, settings):
 
 @pytest.fixture
 def browser():
+    """Chromium; a test fails if any page it opened broke the Content-Security-Policy."""
     from playwright.sync_api import sync_playwright
+
+    violations: list[str] = []
+
+    def watch(context):
+        context.on("console", lambda message: "Content Security Policy" in message.text and violations.append(message.text))
+        return context
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        open_context = browser.new_context
+        browser.new_context = lambda *args, **kwargs: watch(open_context(*args, **kwargs))
         yield browser
         browser.close()
+    assert violations == [], "a page broke the Content-Security-Policy"
 
 
 @pytest.fixture

@@ -36,6 +36,13 @@ def _isolated_settings(settings, tmp_path):
 
 
 @pytest.fixture
+def delivered(django_capture_on_commit_callbacks):
+    """Run the block's outbox deliveries (and the ones they cause) as they would run after
+    commit: a test's own transaction never commits."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
 def pushed():
     """(topic, payload) of every event whose live pushes ran, in order: what open pages
     heard. Pushes run after the commit; in a test's transaction, inside

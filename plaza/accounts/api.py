@@ -1,7 +1,7 @@
 from datetime import datetime
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from plaza.accounts import services
 from plaza.core.api import ErrorOut, signed_in
@@ -13,6 +13,10 @@ class MeOut(Schema):
     id: int
     email: str
     display_name: str
+
+
+class ProfileIn(Schema):
+    display_name: str = Field(..., description="the name other people see; your e-mail address never is")
 
 
 class TokenIn(Schema):
@@ -34,6 +38,11 @@ class TokenCreatedOut(TokenOut):
 @router.get("/me", response=MeOut)
 def me(request: HttpRequest):
     return request.user
+
+
+@router.patch("/me", response={200: MeOut, 422: ErrorOut})
+def update_me(request: HttpRequest, payload: ProfileIn):
+    return services.update_profile(user=request.user, display_name=payload.display_name)
 
 
 @router.get("/tokens", response=list[TokenOut])

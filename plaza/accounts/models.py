@@ -28,12 +28,16 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra_fields)
 
 
+MAX_DISPLAY_NAME = 80
+
+
 class User(AbstractUser):
-    """A person: shopper, merchant staff or operator. Logs in with an e-mail address."""
+    """A person: shopper, merchant staff or operator. Logs in with an e-mail address,
+    which nobody else ever sees: others see the display name (asked at sign-up)."""
 
     username = None
     email = models.EmailField("e-mail address", unique=True)
-    display_name = models.CharField(max_length=80, blank=True)
+    display_name = models.CharField(max_length=MAX_DISPLAY_NAME, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -45,7 +49,9 @@ class User(AbstractUser):
 
     @property
     def public_name(self) -> str:
-        return self.display_name or self.email.split("@")[0]
+        # Never derived from the e-mail address: someone who set no name (an account made
+        # before sign-up asked for one) is shown by number.
+        return self.display_name or f"Member {self.pk}"
 
 
 def hash_token(raw: str) -> str:

@@ -1,8 +1,9 @@
 from django.db import transaction
 from django.utils import timezone
 
-from plaza.accounts.models import ApiToken, User, hash_token
+from plaza.accounts.models import MAX_DISPLAY_NAME, ApiToken, User, hash_token
 from plaza.core.errors import InvalidInput, NotFound
+from plaza.core.text import clean_text
 
 
 @transaction.atomic
@@ -23,6 +24,17 @@ def revoke_api_token(*, user: User, token_id: int) -> None:
     )
     if not updated:
         raise NotFound("No such active token.")
+
+
+@transaction.atomic
+def update_profile(*, user: User, display_name) -> User:
+    try:
+        name = clean_text(display_name, max_length=MAX_DISPLAY_NAME, required=True, label="Your name")
+    except ValueError as error:
+        raise InvalidInput(str(error), fields={"display_name": [str(error)]}) from error
+    user.display_name = name
+    user.save(update_fields=["display_name"])
+    return user
 
 
 def user_for_token(raw: str) -> User | None:

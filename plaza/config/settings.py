@@ -223,6 +223,8 @@ PLAZA_SITE_DOMAIN = os.environ.get("PLAZA_SITE_DOMAIN", "127.0.0.1:8000")
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = os.environ.get("PLAZA_HTTP_PROTOCOL", "http")
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# Sign-up also asks for the name other people see (never the e-mail address).
+ACCOUNT_SIGNUP_FORM_CLASS = "plaza.accounts.forms.SignupForm"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = os.environ.get("PLAZA_EMAIL_VERIFICATION", "optional")
 ACCOUNT_UNIQUE_EMAIL = True

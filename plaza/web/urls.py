@@ -20,5 +20,6 @@ urlpatterns = [
     path(merchant_shop + "catalog/", include("plaza.catalog.urls")),
     path(merchant_shop + "stock/", include("plaza.inventory.urls")),
     path(merchant_shop + "orders/", include("plaza.orders.merchant_urls")),
+    path("me/", include("plaza.accounts.urls")),
     path("healthz", views.healthz, name="healthz"),
 ]

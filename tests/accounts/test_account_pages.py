@@ -13,10 +13,11 @@ def test_sign_up_sends_a_verification_link_that_verifies_the_address():
     client = Client()
     response = client.post(
         "/accounts/signup/",
-        {"email": "new@example.com", "password1": "a-long-passphrase-1", "password2": "a-long-passphrase-1"},
+        {"display_name": "Nina Roux", "email": "new@example.com", "password1": "a-long-passphrase-1", "password2": "a-long-passphrase-1"},
     )
     assert response.status_code == 302
     user = User.objects.get(email="new@example.com")
+    assert user.display_name == "Nina Roux" and user.public_name == "Nina Roux"
     assert len(mail.outbox) == 1
     link = re.search(r"http://testserver(/accounts/confirm-email/\S+/)", mail.outbox[0].body).group(1)
     client.post(link)

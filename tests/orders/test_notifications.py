@@ -20,12 +20,6 @@ pytestmark = pytest.mark.django_db
 S = OrderStatus
 
 
-@pytest.fixture
-def delivered(django_capture_on_commit_callbacks):
-    """Run the block's outbox deliveries as they would run after commit."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
 def placed_order(delivered, **fields):
     order = paid_order(status=S.PENDING_PAYMENT, **fields)
     with delivered():

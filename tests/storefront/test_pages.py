@@ -126,7 +126,7 @@ def test_product_page_has_picker_data_stock_lines_cart_form_and_json_ld(town, cl
     assert "3 left at Croix-Rousse · 1.2 km · open<" in html
     assert 'action="/cart/add/"' in html and 'name="variant_id"' in html and 'name="quantity"' in html
     assert "csrfmiddlewaretoken" in html
-    ld = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))
+    ld = json.loads(re.search(r'<script type="application/ld\+json"[^>]*>(.*?)</script>', html, re.S).group(1))
     assert ld["@type"] == "Product" and ld["name"] == "Dark Chocolate Bar"
     assert ld["offers"] == [
         {

@@ -44,6 +44,7 @@ from plaza.asks.models import (
 from plaza.catalog.models import Product, ProductStatus, Variant
 from plaza.checkout import services as checkout
 from plaza.checkout.models import CartLine
+from plaza.core import rate_limits
 from plaza.core.errors import Conflict, Forbidden, InvalidInput
 from plaza.core.outbox import record_event
 from plaza.core.text import clean_text
@@ -198,6 +199,7 @@ def _audience(asker, draft: AskDraft, problems: _Problems) -> ChosenAudience | N
 
 @transaction.atomic
 def create_ask(*, asker, draft: AskDraft, now: datetime | None = None) -> Ask:
+    rate_limits.spend("ask", asker.pk)
     now = now or timezone.now()
     problems = _Problems()
     question = problems.text("question", draft.question, max_length=MAX_QUESTION, required=True, label="The question")
@@ -308,6 +310,7 @@ def withdraw_vote(*, voter, ask_id: int, now: datetime | None = None) -> None:
 
 @transaction.atomic
 def answer(*, author, ask_id: int, text, now: datetime | None = None) -> Answer:
+    rate_limits.spend("answer", author.pk)
     now = now or timezone.now()
     ask = selectors.ask_for(author, ask_id)
     problems = _Problems()

@@ -13,7 +13,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from plaza.core.api import error_body, unreadable_body_error
-from plaza.core.errors import PlazaError
+from plaza.core.errors import PlazaError, TooManyRequests
 
 api = NinjaAPI(
     title="Plaza API",
@@ -42,7 +42,10 @@ def on_validation_error(request, exc: NinjaValidationError):
 
 @api.exception_handler(PlazaError)
 def on_plaza_error(request, exc: PlazaError):
-    return api.create_response(request, error_body(exc.code, exc.message, exc.fields), status=exc.status_code)
+    response = api.create_response(request, error_body(exc.code, exc.message, exc.fields), status=exc.status_code)
+    if isinstance(exc, TooManyRequests):
+        response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(DjangoValidationError)

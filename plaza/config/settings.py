@@ -299,6 +299,14 @@ PLAZA_PERIODIC_TASKS = {
 PLAZA_OUTBOX_DISPATCHER = env_bool("PLAZA_OUTBOX_DISPATCHER", False)
 # Delivered events are kept this long (for the admin and for replays), then pruned.
 PLAZA_OUTBOX_RETENTION_DAYS = int(os.environ.get("PLAZA_OUTBOX_RETENTION_DAYS", "7"))
+# Writes that reach other people, per person: action -> (how many, per seconds).
+PLAZA_RATE_LIMITS = {
+    "friend_request": (int(os.environ.get("PLAZA_FRIEND_REQUESTS_PER_HOUR", "30")), 3600),
+    "comment": (int(os.environ.get("PLAZA_COMMENTS_PER_10_MINUTES", "60")), 600),
+    "ask": (int(os.environ.get("PLAZA_ASKS_PER_HOUR", "20")), 3600),
+    "answer": (int(os.environ.get("PLAZA_ANSWERS_PER_10_MINUTES", "60")), 600),
+    "share": (int(os.environ.get("PLAZA_SHARES_PER_HOUR", "60")), 3600),
+}
 PLAZA_MAX_IMAGE_BYTES = 5 * 1024 * 1024
 PLAZA_MAX_CSV_BYTES = 20 * 1024 * 1024
 

@@ -39,6 +39,17 @@ class OutOfStock(Conflict):
     code = "out_of_stock"
 
 
+class TooManyRequests(PlazaError):
+    """A per-person limit is used up (plaza.core.rate_limits); ``retry_after`` in seconds."""
+
+    status_code = 429
+    code = "rate_limited"
+
+    def __init__(self, message: str, *, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 class PaymentDeclined(PlazaError):
     status_code = 402
     code = "payment_declined"

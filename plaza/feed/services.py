@@ -11,6 +11,7 @@ from datetime import timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from plaza.core import rate_limits
 from plaza.core.errors import Forbidden, InvalidInput, NotFound
 from plaza.core.outbox import record_event
 from plaza.core.text import clean_text
@@ -80,6 +81,7 @@ def share(
 ) -> Share:
     """Share a product, a shop, one's purchase or one's list with an audience (by default, the one in
     the author's privacy settings)."""
+    rate_limits.spend("share", author.pk)
     subject = _subject(author, kind, subject_id)
     message = _text(message, field="message", max_length=MAX_MESSAGE, required=False, label="The message")
     chosen = clean_audience(
@@ -152,6 +154,7 @@ def unreact(*, user, share_id: int) -> None:
 
 @transaction.atomic
 def comment(*, user, share_id: int, text: str) -> Comment:
+    rate_limits.spend("comment", user.pk)
     found = _visible_share(user, share_id)
     text = _text(text, field="text", max_length=MAX_COMMENT, required=True, label="The comment")
     created = Comment.objects.create(share=found, author=user, text=text)

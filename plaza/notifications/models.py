@@ -60,8 +60,9 @@ class Notification(models.Model):
     email_due = models.BooleanField(default=False, help_text="The recipient wants this kind by e-mail too.")
     emailed_at = models.DateTimeField(null=True, blank=True)
     dedupe_key = models.CharField(max_length=MAX_DEDUPE_KEY_LENGTH, help_text="The event it came from.")
-    # What it is about ("ask:12", "share:7"): when that is deleted, so is the notice.
-    subject = models.CharField(max_length=40, blank=True, db_index=True)
+    # What it is about ("ask:12", "share:7", "friend-request:3:9"): when that is deleted
+    # or over, so is the notice.
+    subject = models.CharField(max_length=64, blank=True, db_index=True)
 
     class Meta:
         ordering = ["-id"]

@@ -40,6 +40,10 @@ def _still_in_audience(posted, user_ids) -> list[int]:
     return [user_id for user_id in user_ids if user_id in reached]
 
 
+def _friend_request_subject(from_user_id: int, to_user_id: int) -> str:
+    return f"friend-request:{from_user_id}:{to_user_id}"
+
+
 @subscriber("friend.requested")
 def friend_requested(event) -> None:
     sender_id = event.payload["from_user_id"]
@@ -52,13 +56,23 @@ def friend_requested(event) -> None:
             text=f"{name} wants to be your friend",
             url="/friends/",
             dedupe_key=_event_key(event),
+            subject=_friend_request_subject(sender_id, event.payload["to_user_id"]),
         )
+
+
+@subscriber("friend.request_withdrawn")
+@subscriber("friend.request_declined")
+def withdraw_notice_of_ended_request(event) -> None:
+    """A request taken back or turned down is no longer news: its notice goes."""
+    services.withdraw(_friend_request_subject(event.payload["from_user_id"], event.payload["to_user_id"]))
 
 
 @subscriber("friend.accepted")
 def friend_accepted(event) -> None:
-    # user_id accepted; friend_id is the one who had asked.
+    # user_id accepted; friend_id is the one who had asked. The request's "wants to be your
+    # friend" is answered: it goes.
     accepter_id = event.payload["user_id"]
+    services.withdraw(_friend_request_subject(event.payload["friend_id"], accepter_id))
     name = _public_name(accepter_id)
     if name is not None:
         services.notify(

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from plaza.accounts.models import User
+from plaza.core import rate_limits
 from plaza.core.errors import Conflict, InvalidInput, NotFound
 from plaza.core.outbox import record_event
 from plaza.core.text import clean_text
@@ -60,6 +61,7 @@ def _befriend(user: User, other: User) -> None:
 def send_friend_request(*, sender, to_user_id: int) -> FriendRequest | None:
     """Ask someone to be friends. If they had already asked the sender, this accepts theirs
     (and returns None: the two are friends now)."""
+    rate_limits.spend("friend_request", sender.pk)
     person = _other_person(sender, to_user_id)
     if selectors.are_friends(sender, person.pk):
         raise Conflict("You are already friends.")
@@ -89,14 +91,19 @@ def accept_friend_request(*, user, request_id: int) -> None:
     _befriend(user, request.from_user)
 
 
+def _end_request(request: FriendRequest, topic: str) -> None:
+    request.delete()
+    record_event(topic, {"from_user_id": request.from_user_id, "to_user_id": request.to_user_id})
+
+
 @transaction.atomic
 def decline_friend_request(*, user, request_id: int) -> None:
-    _request(Q(to_user=user), request_id).delete()
+    _end_request(_request(Q(to_user=user), request_id), "friend.request_declined")
 
 
 @transaction.atomic
 def cancel_friend_request(*, user, request_id: int) -> None:
-    _request(Q(from_user=user), request_id).delete()
+    _end_request(_request(Q(from_user=user), request_id), "friend.request_withdrawn")
 
 
 def _part(user_id: int, other_id: int) -> bool:

@@ -12,9 +12,11 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from plaza.accounts.models import User
+from plaza.asks.models import Ask
 from plaza.core.errors import InvalidInput
 from plaza.core.outbox import record_event
 from plaza.core.text import clean_text
+from plaza.feed.models import Share
 from plaza.notifications import emails, selectors
 from plaza.notifications.models import (
     MAX_DEDUPE_KEY_LENGTH,
@@ -25,6 +27,7 @@ from plaza.notifications.models import (
     NotificationKind,
     NotificationPreference,
 )
+from plaza.social.audiences import can_see
 from plaza.social.selectors import blocked_either_way
 
 logger = logging.getLogger(__name__)
@@ -93,6 +96,29 @@ def notify(
         return Notification.objects.get(recipient=recipient, dedupe_key=cleaned["dedupe_key"])
     record_event("notification.created", {"notification_id": notification.pk, "recipient_id": recipient.pk})
     return notification
+
+
+_SUBJECT_MODELS = {"ask": Ask, "share": Share}
+
+
+def withdraw_out_of_reach(pairs: list[tuple[int, int]]) -> int:
+    """After an unfriending, a block or a removal from a circle: each (recipient, actor)
+    pair's notices about an ask or share the recipient can no longer see go, so none
+    quotes what they may not read or links to a page that is now a 404. Returns how many
+    went."""
+    gone = []
+    for recipient_id, actor_id in pairs:
+        notices = Notification.objects.filter(recipient_id=recipient_id, actor_id=actor_id).exclude(subject="")
+        recipient = User.objects.filter(pk=recipient_id).first()
+        for notice in notices.only("pk", "subject"):
+            kind, _, subject_id = notice.subject.partition(":")
+            model = _SUBJECT_MODELS.get(kind)
+            if model is None or recipient is None:
+                continue
+            subject = model.objects.filter(pk=int(subject_id)).first()
+            if subject is None or not can_see(recipient, subject):
+                gone.append(notice.pk)
+    return Notification.objects.filter(pk__in=gone).delete()[0] if gone else 0
 
 
 def withdraw(subject: str) -> int:

@@ -108,6 +108,24 @@ def withdraw_notices_of_deleted(event) -> None:
     services.withdraw(_subject(event))
 
 
+@subscriber("friend.removed")
+def withdraw_notices_after_unfriending(event) -> None:
+    one, other = event.payload["user_id"], event.payload["friend_id"]
+    services.withdraw_out_of_reach([(one, other), (other, one)])
+
+
+@subscriber("person.blocked")
+def withdraw_notices_after_a_block(event) -> None:
+    blocker, blocked = event.payload["blocker_id"], event.payload["blocked_id"]
+    services.withdraw_out_of_reach([(blocker, blocked), (blocked, blocker)])
+
+
+@subscriber("circle.members_removed")
+def withdraw_notices_after_leaving_a_circle(event) -> None:
+    owner = event.payload["owner_id"]
+    services.withdraw_out_of_reach([(member, owner) for member in event.payload["member_ids"]])
+
+
 @subscriber("ask.created")
 def asked(event) -> None:
     asker_id = event.payload["asker_id"]

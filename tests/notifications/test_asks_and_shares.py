@@ -132,3 +132,42 @@ def test_a_late_delivery_tells_only_those_still_in_the_audience(circle):
 
     assert kinds_for(ben) == [] and kinds_for(dan) == []
     assert sorted(kinds_for(cleo)) == sorted([NotificationKind.ASK_RECEIVED, NotificationKind.SHARE_RECEIVED])
+
+
+def ask_from(ana, audience: str, **where) -> asks.AskDraft:
+    return asks.AskDraft(question="Too loud?", product_id=ProductFactory().pk, poll_kind=PollKind.YES_NO, audience=audience, **where)
+
+
+def ask_notices(person) -> list[str]:
+    return list(Notification.objects.filter(recipient=person, kind=NotificationKind.ASK_RECEIVED).values_list("url", flat=True))
+
+
+def test_notices_about_what_someone_can_no_longer_see_go_after_an_unfriending(circle, delivered):
+    ana, ben, cleo, dan, family = circle
+    with delivered():
+        friends_only = asks.create_ask(asker=ana, draft=ask_from(ana, "friends"))
+        public = asks.create_ask(asker=ana, draft=ask_from(ana, "public"))
+    assert sorted(ask_notices(dan)) == sorted([f"/asks/{friends_only.pk}/", f"/asks/{public.pk}/"])
+
+    with delivered():
+        social.unfriend(user=ana, friend_id=dan.pk)
+
+    assert ask_notices(dan) == [f"/asks/{public.pk}/"], "a public ask is still his to read"
+    assert len(ask_notices(ben)) == 2, "nobody else loses anything"
+
+
+def test_a_block_takes_the_blocked_persons_notices_of_the_blockers_things(circle, delivered):
+    ana, ben, cleo, dan, family = circle
+    with delivered():
+        asks.create_ask(asker=ana, draft=ask_from(ana, "public"))
+        social.block(blocker=ana, person_id=dan.pk)
+    assert ask_notices(dan) == []
+
+
+def test_leaving_a_circle_takes_the_notices_of_its_asks(circle, delivered):
+    ana, ben, cleo, dan, family = circle
+    with delivered():
+        asks.create_ask(asker=ana, draft=ask_from(ana, "circle", circle_id=family.pk))
+    with delivered():
+        social.remove_circle_member(owner=ana, circle_id=family.pk, member_id=ben.pk)
+    assert ask_notices(ben) == [] and len(ask_notices(cleo)) == 1

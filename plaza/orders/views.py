@@ -201,6 +201,10 @@ def order_action(request, shop, membership, order_id, action):
             return _after_action(request, shop, membership, order_id, done)
     else:
         error = "Please correct the highlighted field."
+    # The refused action was rolled back, but the service may have moved this instance
+    # before it found out (a wrong pick-up code is checked after the move): show the order
+    # as it stands.
+    order = _shop_order(shop, order_id)
     failed = Card(order, _can_refund(membership), forms={action: form} if form else {}, error=error, open_dialog=action)
     if request.htmx:
         return render(request, "orders/merchant/_card.html", {"shop": shop, "card": failed}, status=status)

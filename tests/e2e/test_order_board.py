@@ -73,3 +73,34 @@ def test_cancelling_from_the_dialog_moves_the_card_to_done(live_url, browser):
     order.refresh_from_db()
     assert order.status == OrderStatus.CANCELLED
     merchant.screenshot(path="/tmp/orders-board-after-cancel.png", full_page=True)
+
+
+def test_a_wrong_pick_up_code_is_shown_on_the_card_which_stays_ready_and_actionable(live_url, browser):
+    order = paid_order(status=OrderStatus.READY_FOR_PICKUP)
+    staff = member(order.shop, StaffRole.STAFF)
+    merchant = signed_in_context(browser, live_url, staff, viewport=DESKTOP).new_page()
+    merchant.goto(f"{live_url}/merchant/{order.shop.slug}/orders/")
+    ready = merchant.locator('.cards[data-column="on_the_way"]')
+
+    ready.locator(f"#order-card-{order.pk}").get_by_role("button", name="Hand over…").click()
+    dialog = merchant.get_by_role("dialog", name=f"Hand over order {order.number}")
+    dialog.get_by_label("Pick-up code").fill("000000")
+    dialog.get_by_role("button", name="Complete").click()
+
+    dialog = merchant.get_by_role("dialog", name=f"Hand over order {order.number}")
+    expect(dialog.get_by_text("Ask the customer for the 6-digit code.")).to_be_visible()
+    dialog.get_by_role("button", name="Close").click()
+    card = ready.locator(f"#order-card-{order.pk}")
+    expect(card.get_by_role("alert")).to_have_text("That pick-up code does not match this order.")
+    expect(card.locator(".badge")).to_have_text("Ready for pick-up")
+    expect(card.get_by_role("button", name="Hand over…")).to_be_visible()
+    order.refresh_from_db()
+    assert order.status == OrderStatus.READY_FOR_PICKUP
+
+    card.get_by_role("button", name="Hand over…").click()
+    dialog = merchant.get_by_role("dialog", name=f"Hand over order {order.number}")
+    dialog.get_by_label("Pick-up code").fill(order.pickup_code)
+    dialog.get_by_role("button", name="Complete").click()
+    expect(merchant.locator('.cards[data-column="done"]').locator(f"#order-card-{order.pk}")).to_be_visible()
+    order.refresh_from_db()
+    assert order.status == OrderStatus.COMPLETED

@@ -166,6 +166,19 @@ def test_cancel_without_a_reason_shows_the_error_in_the_open_dialog(client_for, 
     assert order.status == S.NEW
 
 
+def test_a_wrong_pick_up_code_returns_the_card_as_it_stands_still_ready(client_for):
+    order = paid_order(status=S.READY_FOR_PICKUP)
+    member_of_shop = member(order.shop, StaffRole.STAFF)
+    response = client_for(member_of_shop).post(action_url(order, "complete"), {"pickup_code": "000000"}, **HTMX)
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert "That pick-up code does not match this order." in html
+    assert 'data-column="on_the_way"' in html and ">Ready for pick-up</span>" in html
+    assert "Hand over…" in html
+    order.refresh_from_db()
+    assert order.status == S.READY_FOR_PICKUP
+
+
 def test_a_refused_move_says_why(client_for, order, staff):
     response = client_for(staff).post(action_url(order, "dispatch"), **HTMX)
     assert response.status_code == 409

@@ -11,6 +11,7 @@ from plaza.catalog.models import ProductStatus
 from plaza.checkout.fulfilment import MethodOffer, offered_methods, pickup_slots
 from plaza.checkout.models import Cart, CartLine
 from plaza.checkout.pricing import line_total
+from plaza.inventory.selectors import availability_by_location
 from plaza.shops.selectors import shop_locations
 from plaza.shops.models import Location, Shop
 
@@ -115,6 +116,12 @@ def cart_summary(cart: Cart | None, *, shop: Shop | None = None) -> CartSummary:
 class LocationChoice:
     location: Location
     pickup_slots: list[datetime]
+    # How many of the cart's lines this location cannot fill from its shelf (0: all of them).
+    lines_short: int = 0
+
+    @property
+    def fills_cart(self) -> bool:
+        return self.lines_short == 0
 
 
 @dataclass(frozen=True)
@@ -125,15 +132,29 @@ class FulfilmentOptions:
 
     @property
     def pickup_locations(self) -> list[LocationChoice]:
-        return [choice for choice in self.locations if choice.location.pickup_enabled]
+        """Where the order can be picked up: those that have everything first, then those
+        short of fewest lines (the shop's own order within each)."""
+        pickup = [choice for choice in self.locations if choice.location.pickup_enabled]
+        return sorted(pickup, key=lambda choice: choice.lines_short)
+
+    @property
+    def any_fills_cart(self) -> bool:
+        return any(choice.fills_cart for choice in self.pickup_locations)
 
 
-def fulfilment_options(shop: Shop, now: datetime | None = None) -> FulfilmentOptions:
+def fulfilment_options(shop: Shop, now: datetime | None = None, *, wanted: dict[int, int] | None = None) -> FulfilmentOptions:
+    """The shop's ways to hand over an order; with ``wanted`` ({variant id: quantity}, a
+    cart's lines), each location also says how many of those it cannot fill."""
     now = now or timezone.now()
     locations = shop_locations(shop)
+    available = availability_by_location(wanted) if wanted else {}
+
+    def lines_short(location: Location) -> int:
+        return sum(1 for variant_id, quantity in (wanted or {}).items() if available.get(variant_id, {}).get(location.pk, 0) < quantity)
+
     return FulfilmentOptions(
         shop=shop,
-        locations=[LocationChoice(location, pickup_slots(location, now)) for location in locations],
+        locations=[LocationChoice(location, pickup_slots(location, now), lines_short(location)) for location in locations],
         methods=offered_methods(locations),
     )
 

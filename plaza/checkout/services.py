@@ -402,6 +402,26 @@ def _address(errors: _Errors, details: CheckoutDetails, locations: list[Location
     return in_range, {**fields, "address_latitude": latitude, "address_longitude": longitude}
 
 
+def _pickup_shortage(short: _CartItem, lines: list[_CartItem], locations: list[Location], here: Location) -> OutOfStock:
+    """The refusal of a pick-up that ``here`` cannot fill, pointing to a location that can."""
+    refusal = shortage(short.product_title, short.available, at=here.name)
+    available = availability_by_location([line.variant_id for line in lines])
+    elsewhere = next(
+        (
+            location for location in locations
+            if location.pk != here.pk and location.pickup_enabled
+            and all(available.get(line.variant_id, {}).get(location.pk, 0) >= line.quantity for line in lines)
+        ),
+        None,
+    )
+    if elsewhere is None:
+        return refusal
+    return OutOfStock(
+        f"{refusal.message} {elsewhere.name} has everything in your cart: choose it for pick-up.",
+        fields={**refusal.fields, "location_id": [f"{elsewhere.name} has everything in stock."]},
+    )
+
+
 def _plan(cart: Cart, shop: Shop, details: CheckoutDetails, user, now: datetime) -> _Plan:
     """Check everything, collecting every field's errors; raise before anything is written."""
     if not shop.is_active:
@@ -433,7 +453,7 @@ def _plan(cart: Cart, shop: Shop, details: CheckoutDetails, user, now: datetime)
         # refused here, before the order is written (a sell-out's late buyers are many).
         short = next((line for line in lines if line.available < line.quantity), None)
         if short is not None:
-            raise shortage(short.product_title, short.available)
+            raise _pickup_shortage(short, lines, locations, pickup_location)
     location = pickup_location or _first_with_stock(candidates, lines, FulfilmentMethod(method).label)
     fee = {
         FulfilmentMethod.PICKUP: Decimal("0.00"),

@@ -121,10 +121,12 @@ def _slot_choices(slots) -> list[tuple[str, str]]:
 
 
 def _checkout_context(shop: Shop, form: CheckoutForm, summary) -> dict:
-    options = selectors.fulfilment_options(shop)
+    wanted = {line.line.variant_id: line.line.quantity for line in summary.groups[0].lines if line.purchasable}
+    options = selectors.fulfilment_options(shop, wanted=wanted)
     chosen_location = str(form["location_id"].value())
     pickup_locations = options.pickup_locations
     selected = next((c for c in pickup_locations if str(c.location.pk) == chosen_location), None)
+    # Best first: the list puts the locations that have everything at the top.
     selected = selected or (pickup_locations[0] if pickup_locations else None)
     return {
         "shop": shop,

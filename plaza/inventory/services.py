@@ -122,9 +122,10 @@ _STOCK_IDS = CompiledQuery(
 )
 
 
-def shortage(product_title: str, left: int) -> OutOfStock:
-    """The refusal of a checkout that wants more of an item than ``left``."""
-    return OutOfStock(f"Only {max(left, 0)} of “{product_title}” left.", fields={"variant_id": ["out of stock"]})
+def shortage(product_title: str, left: int, *, at: str = "") -> OutOfStock:
+    """The refusal of a checkout that wants more of an item than ``left`` (at a location, if named)."""
+    where = f" at {at}" if at else ""
+    return OutOfStock(f"Only {max(left, 0)} of “{product_title}” left{where}.", fields={"variant_id": ["out of stock"]})
 
 
 def reserve(order_lines, location, *, stock_ids: dict[int, int] | None = None) -> None:

@@ -171,3 +171,22 @@ def test_fulfilment_options_list_locations_slots_and_providers(store):
     assert {provider["name"] for provider in options["payment_providers"]} == {"pay_at_pickup", "test_card"}
     assert [method["method"] for method in options["methods"]] == ["pickup", "delivery", "shipping"]
     assert Client().get("/api/v1/cart/shops/nope/fulfilment").status_code == 404
+
+
+def test_a_pick_up_where_an_item_ran_out_is_409_naming_the_location_that_has_it(store, guest):
+    from tests.factories import LocationFactory, StockFactory, open_all_week
+
+    type(store.stock).objects.filter(pk=store.stock.pk).update(quantity=1)
+    elsewhere = open_all_week(LocationFactory(shop=store.shop, name="Vieux Lyon"))
+    StockFactory(variant=store.variant, location=elsewhere, quantity=29)
+    before = counts()
+
+    refused = checkout(guest, body(store))
+
+    assert refused.status_code == 409
+    error = refused.json()["error"]
+    assert error["code"] == "out_of_stock"
+    assert error["message"].startswith(f"Only 1 of") and f"left at {store.location.name}." in error["message"]
+    assert "Vieux Lyon has everything in your cart" in error["message"]
+    assert error["fields"]["location_id"] == ["Vieux Lyon has everything in stock."]
+    assert counts() == before

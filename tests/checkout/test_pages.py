@@ -6,7 +6,7 @@ from django.test import Client
 from plaza.checkout.models import CartLine
 from plaza.orders.models import Order, OrderStatus
 from tests.checkout.conftest import DECLINED, RETRY_THEN_SUCCEEDS, card, counts, pickup_details
-from tests.factories import UserFactory
+from tests.factories import LocationFactory, StockFactory, UserFactory, open_all_week
 
 pytestmark = pytest.mark.django_db
 
@@ -153,3 +153,46 @@ def test_slot_options_follow_the_chosen_location(store):
     assert options.status_code == 200
     assert pickup_details(store.location).pickup_slot.isoformat() in options.content.decode()
     assert Client().get(f"/cart/checkout/{store.shop.slug}/slots/", {"location_id": "x"}).status_code == 404
+
+
+def second_location(store, quantity: int, name: str = "Presqu'île"):
+    location = open_all_week(LocationFactory(shop=store.shop, name=name, pickup_preparation_minutes=30))
+    StockFactory(variant=store.variant, location=location, quantity=quantity)
+    return location
+
+
+def pickup_options(page: str) -> list[str]:
+    select = re.search(r'<select id="id_location_id".*?</select>', page, re.S).group(0)
+    return re.findall(r"<option[^>]*>[^<]*</option>", select)
+
+
+def test_pick_up_is_offered_where_the_cart_can_be_filled_best_first(store, shopper):
+    type(store.stock).objects.filter(pk=store.stock.pk).update(quantity=0)
+    stocked = second_location(store, 29)
+
+    options = pickup_options(shopper.get(f"/cart/checkout/{store.shop.slug}/").content.decode())
+
+    assert f'value="{stocked.pk}" selected' in options[0] and "not everything" not in options[0]
+    assert f'value="{store.location.pk}"' in options[1] and "disabled" in options[1]
+    assert "(not everything in stock here)" in options[1]
+
+
+def test_when_no_location_has_everything_the_page_says_so(store, shopper):
+    type(store.stock).objects.filter(pk=store.stock.pk).update(quantity=1)
+    second_location(store, 1)
+    page = shopper.get(f"/cart/checkout/{store.shop.slug}/").content.decode()
+    assert "No single shop has everything in your cart in stock" in page
+    assert not any("disabled" in option for option in pickup_options(page))
+
+
+def test_a_pick_up_where_an_item_ran_out_points_to_the_location_that_has_it(store, shopper):
+    type(store.stock).objects.filter(pk=store.stock.pk).update(quantity=0)
+    stocked = second_location(store, 29)
+    before = counts()
+    refused = shopper.post(f"/cart/checkout/{store.shop.slug}/", checkout_form(shopper, store))
+    page = refused.content.decode()
+    assert refused.status_code == 422
+    assert f"at {store.location.name}" in page and "Presqu&#x27;île has everything in your cart" in page
+    assert counts() == before
+    placed = shopper.post(f"/cart/checkout/{store.shop.slug}/", checkout_form(shopper, store, location_id=stocked.pk))
+    assert placed.status_code == 302

@@ -356,7 +356,7 @@ def test_a_sold_out_item_is_refused_before_anything_is_written(store):
     CartLine.objects.create(cart=cart, variant=other, quantity=1)
     with CaptureQueriesContext(connection) as statements, pytest.raises(OutOfStock) as refused:
         services.place_order(cart=cart, shop=store.shop, details=pickup_details(store.location), idempotency_key="k1")
-    assert refused.value.message == f"Only 0 of “{other.product.title}” left."
+    assert refused.value.message == f"Only 0 of “{other.product.title}” left at {store.location.name}."
     assert not [statement for statement in statements if statement["sql"].lstrip().upper().startswith(("INSERT", "UPDATE"))]
 
 

@@ -4,6 +4,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
 py=.venv/bin/python
+# Plaza's own error pages, not Django's debugging ones; e-mail links to this PORT.
+export PLAZA_DEBUG=${PLAZA_DEBUG:-0}
+export PORT=${PORT:-8000}
 $py manage.py migrate --noinput
 $py manage.py seed_demo --if-empty
 $py manage.py dispatch_outbox --once

@@ -35,6 +35,7 @@ if (exec 3<>"/dev/tcp/$bind/$port") 2>/dev/null; then
   echo "Something already answers on $bind:$port; stop it or set PORT." >&2
   exit 1
 fi
+export PLAZA_SITE_DOMAIN=${PLAZA_SITE_DOMAIN:-$bind:$port}
 mkdir -p "$run_dir" "$media_root"
 rm -f "$run_dir"/*.sock
 

@@ -218,8 +218,9 @@ AUTHENTICATION_BACKENDS = [
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 SITE_ID = 1
-# Where the instance is reached; e-mails link to it (set at migrate time).
-PLAZA_SITE_DOMAIN = os.environ.get("PLAZA_SITE_DOMAIN", "127.0.0.1:8000")
+# Where e-mails' links point; each `migrate` (which the demo and `make serve` run at start)
+# writes it into the Site, so a demo on another PORT links to itself.
+PLAZA_SITE_DOMAIN = os.environ.get("PLAZA_SITE_DOMAIN") or f"127.0.0.1:{os.environ.get('PORT', '8000')}"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = os.environ.get("PLAZA_HTTP_PROTOCOL", "http")
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]

@@ -1,8 +1,25 @@
 from django.contrib import admin, messages
+from django.contrib.admin.models import LogEntry
 from django.utils.translation import gettext_lazy as _, ngettext
 
 from plaza.core import outbox
+from plaza.core.admin_base import ReadOnlyAdmin
 from plaza.core.models import FailedDelivery
+
+
+@admin.register(LogEntry)
+class AuditLogAdmin(ReadOnlyAdmin):
+    """Every change made in the admin (Django records each addition, change, deletion and
+    action there), newest first, read-only."""
+
+    list_display = ("action_time", "user", "content_type", "object_repr", "action_flag", "change_message")
+    list_filter = ("action_flag", "content_type")
+    search_fields = ("object_repr", "change_message", "user__email")
+    list_select_related = ("user", "content_type")
+    date_hierarchy = "action_time"
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
 
 
 class GivenUpFilter(admin.SimpleListFilter):
@@ -21,7 +38,7 @@ class GivenUpFilter(admin.SimpleListFilter):
 
 
 @admin.register(FailedDelivery)
-class FailedDeliveryAdmin(admin.ModelAdmin):
+class FailedDeliveryAdmin(ReadOnlyAdmin):
     """The outbox's dead-letter list: one subscriber that failed on one event. Read-only;
     "retry now" runs the subscriber again at once."""
 
@@ -38,6 +55,8 @@ class FailedDeliveryAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Retry the selected deliveries now"))
     def retry_now(self, request, queryset):
+        for failure in queryset:
+            self.log_change(request, failure, "Retried now")
         succeeded, failing = outbox.retry_failed(queryset)
         self.message_user(
             request,
@@ -50,9 +69,3 @@ class FailedDeliveryAdmin(admin.ModelAdmin):
                 ngettext("%(n)d still fails.", "%(n)d still fail.", failing) % {"n": failing},
                 messages.WARNING,
             )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

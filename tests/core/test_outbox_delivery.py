@@ -154,6 +154,9 @@ def test_the_operator_sees_dead_letters_and_retries_them_from_the_admin(client, 
 
     assert "1 delivery succeeded." in answer.text
     assert not FailedDelivery.objects.exists()
+    from django.contrib.admin.models import LogEntry
+
+    assert LogEntry.objects.get().change_message == "Retried now", "the audit log keeps the operator's retry"
     assert len(calls) == 2
 
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
+from django.db.models import Sum
 from django.utils import timezone
 
 from plaza.catalog.models import ProductStatus
@@ -25,6 +26,17 @@ def as_cart_token(raw) -> uuid.UUID | None:
         return uuid.UUID(str(raw)[:64])
     except ValueError:
         return None
+
+
+def units_in_cart(*, user=None, token=None) -> int:
+    """How many units the visitor's cart holds (the tab bar's badge), in one query."""
+    if getattr(user, "is_authenticated", False):
+        lines = CartLine.objects.filter(cart__user=user)
+    elif token and (token := as_cart_token(token)):
+        lines = CartLine.objects.filter(cart__token=token, cart__user__isnull=True)
+    else:
+        return 0
+    return lines.aggregate(units=Sum("quantity"))["units"] or 0
 
 
 def find_cart(*, user=None, token=None) -> Cart | None:

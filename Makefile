@@ -1,4 +1,4 @@
-.PHONY: demo serve test bench
+.PHONY: demo serve test bench screenshots
 
 demo:  ## Run the demo town at http://127.0.0.1:8000 (SQLite, no services needed)
 	bash scripts/demo.sh
@@ -11,3 +11,6 @@ test:  ## The whole test suite: SQLite, then PostgreSQL + Redis, then browser te
 
 bench:  ## Benchmarks; each prints a table
 	bash scripts/bench.sh
+
+screenshots:  ## Screenshots of each page type, phone and laptop, into docs/screenshots/
+	bash scripts/bootstrap.sh test && bash scripts/chromium.sh && .venv/bin/python scripts/screenshots.py

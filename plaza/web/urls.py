@@ -22,4 +22,7 @@ urlpatterns = [
     path(merchant_shop + "orders/", include("plaza.orders.merchant_urls")),
     path("me/", include("plaza.accounts.urls")),
     path("healthz", views.healthz, name="healthz"),
+    path("manifest.webmanifest", views.manifest, name="manifest"),
+    path("sw.js", views.service_worker, name="service-worker"),
+    path("offline/", views.offline, name="offline"),
 ]

@@ -28,6 +28,9 @@ def _isolated_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.PLAZA_OUTBOX_DISPATCHER = False
+    # Imports name photos on the internet, which tests never reach; tests of the download
+    # switch it on against a server of their own.
+    settings.PLAZA_IMPORT_FETCH_IMAGES = False
     namespace = f"test-{uuid.uuid4().hex}"
     settings.CACHES = {
         alias: {**config, "KEY_PREFIX": namespace, "LOCATION": config.get("LOCATION") or namespace}

@@ -37,12 +37,13 @@ from plaza.catalog.models import (
     Tag,
     Variant,
 )
+from plaza.catalog.remote_images import RemoteImageError, fetch_image
 from plaza.core.errors import Conflict, InvalidInput
+from plaza.core.images import resized_image
 from plaza.core.money import CENT
 from plaza.core.outbox import record_event
 from plaza.inventory.models import MovementReason
 from plaza.inventory.services import set_stock_quantity
-from plaza.core.images import resized_image
 from plaza.shops.permissions import ShopAction, authorize
 
 logger = logging.getLogger(__name__)
@@ -602,6 +603,7 @@ def move_image(*, user, image: ProductImage, offset: int) -> None:
 
 @dataclass
 class ImportOutcome:
+    product: Product
     created: bool
     warnings: list[dict] = field(default_factory=list)
 
@@ -710,6 +712,8 @@ def _import_into_job(job: ImportJob, parsed: shopify.ShopifyProduct) -> None:
         else:
             job.updated_count += 1
         job.warnings.extend(outcome.warnings)
+        if settings.PLAZA_IMPORT_FETCH_IMAGES:
+            job.warnings.extend(_download_photos(outcome.product, parsed))
     job.processed_products += 1
     job.save(update_fields=["processed_products", "created_count", "updated_count", "failed_count", "errors", "warnings"])
 
@@ -770,7 +774,31 @@ def import_shopify_product(*, shop, parsed: shopify.ShopifyProduct, location, ac
                     raise _prefixed(error, f"variants.{index}") from None
         _check_publishable(product)
         _announce(product, created=created, was_published=was_published)
-    return ImportOutcome(created=created, warnings=warnings)
+    return ImportOutcome(product=product, created=created, warnings=warnings)
+
+
+def _download_photos(product: Product, parsed: shopify.ShopifyProduct) -> list[dict]:
+    """Fetch the imported product's photos not stored yet, each after the product's
+    transaction (nothing is locked while the network answers); a warning for each that
+    could not be (the product keeps its other photos and stays imported)."""
+    lines = {row.src: row.line for row in parsed.images}
+    lines.update({row.image_src: row.line for row in parsed.variants if row.image_src and row.image_src not in lines})
+    warnings = []
+    for image in product.images.filter(image="", source_url__gt=""):
+        try:
+            full, thumbnail = fetch_image(
+                image.source_url, max_side=IMAGE_MAX_SIDE, thumbnail_side=THUMBNAIL_SIDE, name_stem=f"{product.handle}-{image.pk}"
+            )
+        except RemoteImageError as error:
+            line = lines.get(image.source_url)
+            warnings.append(
+                shopify.RowError(line or parsed.line, "Image Src", f"The photo was not imported: {error}.").as_report(parsed.handle)
+            )
+            continue
+        image.image.save(full.name, full, save=False)
+        image.thumbnail.save(thumbnail.name, thumbnail, save=False)
+        ProductImage.objects.filter(pk=image.pk, image="").update(image=image.image.name, thumbnail=image.thumbnail.name)
+    return warnings
 
 
 def _image_matches(image: ProductImage, src: str) -> bool:

@@ -308,6 +308,10 @@ PLAZA_RATE_LIMITS = {
     "answer": (int(os.environ.get("PLAZA_ANSWERS_PER_10_MINUTES", "60")), 600),
     "share": (int(os.environ.get("PLAZA_SHARES_PER_HOUR", "60")), 3600),
 }
+# The Shopify import downloads the photos its file names (plaza.catalog.remote_images).
+PLAZA_IMPORT_FETCH_IMAGES = env_bool("PLAZA_IMPORT_FETCH_IMAGES", True)
+PLAZA_IMPORT_IMAGE_TIMEOUT_S = float(os.environ.get("PLAZA_IMPORT_IMAGE_TIMEOUT_S", "10"))
+PLAZA_IMPORT_IMAGES_FROM_PRIVATE_HOSTS = env_bool("PLAZA_IMPORT_IMAGES_FROM_PRIVATE_HOSTS", False)
 PLAZA_MAX_IMAGE_BYTES = 5 * 1024 * 1024
 PLAZA_MAX_CSV_BYTES = 20 * 1024 * 1024
 

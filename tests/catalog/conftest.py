@@ -60,3 +60,16 @@ def png_upload():
         return SimpleUploadedFile(name, image_bytes(**kwargs), content_type="image/png")
 
     return make
+
+
+@pytest.fixture
+def upload_csv(django_capture_on_commit_callbacks, token_client_for):
+    """POST a CSV to the import endpoint; the queued task runs when the request commits."""
+
+    def upload(user, shop, data: bytes, **form):
+        with django_capture_on_commit_callbacks(execute=True):
+            return token_client_for(user).post(
+                f"/api/v1/catalog/shops/{shop.slug}/imports", {"file": csv_upload(data), **form}
+            )
+
+    return upload

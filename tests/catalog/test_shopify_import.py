@@ -28,19 +28,6 @@ def to_csv(rows: list[dict[str, str]], columns=shopify.COLUMNS) -> bytes:
     return output.getvalue().encode()
 
 
-@pytest.fixture
-def upload_csv(django_capture_on_commit_callbacks, token_client_for):
-    """POST a CSV to the import endpoint; the queued task runs when the request commits."""
-
-    def upload(user, shop, data: bytes, **form):
-        with django_capture_on_commit_callbacks(execute=True):
-            return token_client_for(user).post(
-                f"/api/v1/catalog/shops/{shop.slug}/imports", {"file": csv_upload(data), **form}
-            )
-
-    return upload
-
-
 def job_status(client, shop, job_id) -> dict:
     response = client.get(f"/api/v1/catalog/shops/{shop.slug}/imports/{job_id}")
     assert response.status_code == 200
